@@ -44,11 +44,18 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       implements Command, NoSerializationVerificationNeeded {}
 
   /**
-   * The run is over: the trainer's final state, the last published version and the largest
-   * staleness (consuming version − generating version) of any sample it trained on.
+   * The run is over: the trainer's final state, the last published version, and how many samples
+   * (rows) it trained on at each staleness (consuming version − generating version).
+   *
+   * @param stalenessHistogram element s: the number of rows of staleness s
    */
-  public record Finished(TrainerState state, long version, long maxStaleness)
-      implements NoSerializationVerificationNeeded {}
+  public record Finished(TrainerState state, long version, long[] stalenessHistogram)
+      implements NoSerializationVerificationNeeded {
+    /** The largest staleness of any sample trained on. */
+    public long maxStaleness() {
+      return stalenessHistogram.length - 1;
+    }
+  }
 
   /** The learner's models; {@code costCritic} null unless PPO-Lag. */
   public record Models(RlTrainer trainer, CausalLm actor, ScoreModel rewardCritic,
@@ -65,7 +72,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private final double isTruncation;
   private long version;
   private long waitStart;
-  private long maxStaleness;
+  private long[] stalenessHistogram = new long[1];
 
   /** @param isTruncation c of the importance weight of stale samples */
   public static Behavior<Command> create(Models models, RunPlan plan, double isTruncation,
@@ -110,9 +117,18 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     RunPlan.Round round = plan.rounds().get(w.ready().round());
     List<Experience> scored = new ArrayList<>();
     List<float[][]> weights = new ArrayList<>();
+    long rows = 0;
+    long stalenessSum = 0;
+    long stalenessMax = 0;
     for (Experience e : w.ready().experiences()) {
       long staleness = round.index() - e.policyVersion();
-      maxStaleness = Math.max(maxStaleness, staleness);
+      if (staleness >= stalenessHistogram.length) {
+        stalenessHistogram = java.util.Arrays.copyOf(stalenessHistogram, (int) staleness + 1);
+      }
+      stalenessHistogram[(int) staleness] += e.batchSize();
+      rows += e.batchSize();
+      stalenessSum += staleness * e.batchSize();
+      stalenessMax = Math.max(stalenessMax, staleness);
       Experience x = ExperienceMaker.withValues(manager, e, models.rewardCritic(),
           models.costCritic());
       float[][] iw = null;
@@ -129,8 +145,12 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       scored.add(x);
       weights.add(iw);
     }
+    // system/rollout_s is here the learner's wait for the round: rollouts overlap learning.
     models.trainer().trainBatch(scored, weights, round.epoch(), round.batchIndex(),
-        plan.batchesPerEpoch(), waited, null);
+        plan.batchesPerEpoch(), waited, null, Map.of(
+            "system/staleness_mean", rows == 0 ? 0.0 : (double) stalenessSum / rows,
+            "system/staleness_max", (double) stalenessMax,
+            "system/learner_wait_s", waited));
     if (round.batchIndex() == plan.batchesPerEpoch() - 1) {
       models.trainer().endEpoch(null);
     }
@@ -141,7 +161,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       requestRound();
       return this;
     }
-    replyTo.tell(new Finished(models.trainer().state(), version, maxStaleness));
+    replyTo.tell(new Finished(models.trainer().state(), version, stalenessHistogram.clone()));
     return Behaviors.stopped();
   }
 

@@ -25,6 +25,18 @@ public final class Pipeline {
   public static Behavior<Void> create(PipelineSettings settings, RunPlan plan,
       LearnerActor.Models learner, Scorer.Models scorer, List<CausalLm> replicas,
       ActorRef<LearnerActor.Finished> replyTo) {
+    return create(settings, plan, learner, ExperienceScorer.of(scorer), replicas,
+        i -> RolloutStrategy.sampling(), replyTo);
+  }
+
+  /**
+   * A pipeline with a custom scoring function and rollout strategy.
+   *
+   * @param strategies makes the strategy of each worker
+   */
+  public static Behavior<Void> create(PipelineSettings settings, RunPlan plan,
+      LearnerActor.Models learner, ExperienceScorer scorer, List<CausalLm> replicas,
+      RolloutStrategy.Factory strategies, ActorRef<LearnerActor.Finished> replyTo) {
     if (replicas.size() != settings.workers()) {
       throw new IllegalArgumentException(
           "need one replica per worker: " + replicas.size() + " for " + settings.workers());
@@ -37,7 +49,8 @@ public final class Pipeline {
       var scorerRef = ctx.spawn(Scorer.create(scorer, buffer), "scorer", blocking);
       List<ActorRef<RolloutWorker.Command>> workers = new ArrayList<>();
       for (int i = 0; i < replicas.size(); i++) {
-        workers.add(ctx.spawn(RolloutWorker.create(replicas.get(i), coordinator, scorerRef),
+        workers.add(ctx.spawn(RolloutWorker.create(replicas.get(i), strategies.create(i),
+            coordinator, scorerRef),
             "worker-" + i, blocking));
       }
       var learnerRef = ctx.spawn(

@@ -2,7 +2,6 @@ package dev.beaver.rollout;
 
 import ai.djl.ndarray.NDManager;
 import dev.beaver.actors.ClusterMessage;
-import dev.beaver.learner.rl.ExperienceMaker;
 import dev.beaver.learner.rl.Rollout;
 import dev.beaver.models.CausalLm;
 import dev.beaver.models.nn.HostTensor;
@@ -20,7 +19,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * A policy replica tagged with its version. It takes no work before the first published weights;
  * then it pulls one micro-batch at a time from the coordinator, generates the responses and their
- * behaviour log-probs, and hands the rollout to the scorer. New weights replace the replica's
+ * behaviour log-probs with its {@link RolloutStrategy}, and hands the rollout to the scorer. New
+ * weights replace the replica's
  * between two messages, after checking that they name every parameter, so generation never sees
  * a half-applied version. Runs on the blocking dispatcher.
  */
@@ -38,6 +38,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
       implements Command, NoSerializationVerificationNeeded {}
 
   private final CausalLm replica;
+  private final RolloutStrategy strategy;
   private final NDManager manager;
   private final ActorRef<Coordinator.Command> coordinator;
   private final ActorRef<Scorer.Command> scorer;
@@ -49,13 +50,20 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
    */
   public static Behavior<Command> create(CausalLm replica, ActorRef<Coordinator.Command> coordinator,
       ActorRef<Scorer.Command> scorer) {
-    return Behaviors.setup(ctx -> new RolloutWorker(ctx, replica, coordinator, scorer));
+    return create(replica, RolloutStrategy.sampling(), coordinator, scorer);
   }
 
-  private RolloutWorker(ActorContext<Command> ctx, CausalLm replica,
+  /** A worker generating with a custom {@link RolloutStrategy}. */
+  public static Behavior<Command> create(CausalLm replica, RolloutStrategy strategy,
+      ActorRef<Coordinator.Command> coordinator, ActorRef<Scorer.Command> scorer) {
+    return Behaviors.setup(ctx -> new RolloutWorker(ctx, replica, strategy, coordinator, scorer));
+  }
+
+  private RolloutWorker(ActorContext<Command> ctx, CausalLm replica, RolloutStrategy strategy,
       ActorRef<Coordinator.Command> coordinator, ActorRef<Scorer.Command> scorer) {
     super(ctx);
     this.replica = replica;
+    this.strategy = strategy;
     this.manager = NDManager.newBaseManager();
     this.coordinator = coordinator;
     this.scorer = scorer;
@@ -74,8 +82,12 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     TorchThread.noGrad();
     WorkItem item = g.item();
     try (NDManager step = manager.newSubManager()) {
-      Rollout r = ExperienceMaker.generate(replica, step, Arrays.asList(item.prompts()),
-          item.params(), version);
+      Rollout r = strategy.generate(new RolloutStrategy.Context(replica, step, version), item);
+      if (r.batchSize() != item.prompts().length || r.policyVersion() != version) {
+        throw new IllegalStateException("the rollout strategy returned " + r.batchSize()
+            + " rows of version " + r.policyVersion() + " for " + item.prompts().length
+            + " prompts at version " + version);
+      }
       scorer.tell(new Scorer.Score(item, r));
     }
     coordinator.tell(new Coordinator.RequestWork(version, getContext().getSelf()));

@@ -3,7 +3,6 @@ package dev.beaver.rollout;
 import ai.djl.ndarray.NDManager;
 import dev.beaver.actors.ClusterMessage;
 import dev.beaver.learner.rl.Experience;
-import dev.beaver.learner.rl.ExperienceMaker;
 import dev.beaver.learner.rl.Rollout;
 import dev.beaver.models.CausalLm;
 import dev.beaver.models.ScoreModel;
@@ -17,8 +16,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The frozen models of a run: reference log-probs, end reward and end cost of each rollout
- * ({@link ExperienceMaker#score}); the scored experience goes to the buffer. Critic values are
+ * Scores generated micro-batches with an {@link ExperienceScorer} (by default the run's frozen
+ * models: reference log-probs, end reward and end cost); the scored experience goes to the buffer. Critic values are
  * the learner's (computed at consumption). Runs on the blocking dispatcher.
  */
 public final class Scorer extends AbstractBehavior<Scorer.Command> {
@@ -31,18 +30,25 @@ public final class Scorer extends AbstractBehavior<Scorer.Command> {
   public record Models(Tokenizer actorTokenizer, CausalLm reference, ScoreModel rewardModel,
       ScoreModel costModel, double shapingNu) {}
 
-  private final Models models;
+  private final ExperienceScorer scorer;
   private final ActorRef<ExperienceBuffer.Command> buffer;
   private final NDManager manager;
 
+  /** A scorer of the run's frozen models. */
   public static Behavior<Command> create(Models models, ActorRef<ExperienceBuffer.Command> buffer) {
-    return Behaviors.setup(ctx -> new Scorer(ctx, models, buffer));
+    return create(ExperienceScorer.of(models), buffer);
   }
 
-  private Scorer(ActorContext<Command> ctx, Models models,
+  /** A scorer with a custom scoring function. */
+  public static Behavior<Command> create(ExperienceScorer scorer,
+      ActorRef<ExperienceBuffer.Command> buffer) {
+    return Behaviors.setup(ctx -> new Scorer(ctx, scorer, buffer));
+  }
+
+  private Scorer(ActorContext<Command> ctx, ExperienceScorer scorer,
       ActorRef<ExperienceBuffer.Command> buffer) {
     super(ctx);
-    this.models = models;
+    this.scorer = scorer;
     this.buffer = buffer;
     this.manager = NDManager.newBaseManager();
   }
@@ -58,8 +64,7 @@ public final class Scorer extends AbstractBehavior<Scorer.Command> {
   private Behavior<Command> onScore(Score s) {
     TorchThread.noGrad();
     try (NDManager step = manager.newSubManager()) {
-      Experience e = ExperienceMaker.score(step, s.rollout(), models.actorTokenizer(),
-          models.reference(), models.rewardModel(), models.costModel(), models.shapingNu());
+      Experience e = scorer.score(step, s.rollout());
       buffer.tell(new ExperienceBuffer.Add(s.item().round(), s.item().micro(), e));
     }
     return this;

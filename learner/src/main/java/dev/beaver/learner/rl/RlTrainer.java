@@ -174,6 +174,17 @@ public final class RlTrainer {
    */
   public void trainBatch(List<Experience> experiences, List<float[][]> actorWeights, int epoch,
       int bi, int numPromptBatches, double rolloutSeconds, List<List<int[]>> evalPrompts) {
+    trainBatch(experiences, actorWeights, epoch, bi, numPromptBatches, rolloutSeconds,
+        evalPrompts, Map.of());
+  }
+
+  /**
+   * As {@link #trainBatch(List, List, int, int, int, double, List)}, adding {@code batchMetrics}
+   * (e.g. the pipeline's {@code system/*} figures of this batch) to every step's metrics.
+   */
+  public void trainBatch(List<Experience> experiences, List<float[][]> actorWeights, int epoch,
+      int bi, int numPromptBatches, double rolloutSeconds, List<List<int[]>> evalPrompts,
+      Map<String, Double> batchMetrics) {
     if (lambda != null) {
       for (Experience e : experiences) {
         if (e.cost() != null) {
@@ -253,6 +264,7 @@ public final class RlTrainer {
         }
         metrics.put("system/update_s", (System.nanoTime() - updateStart) / 1e9);
         metrics.put("system/rollout_s", rolloutSeconds);
+        metrics.putAll(batchMetrics);
         metrics.put("train/actor_lr", actorSchedule.lr(updates));
         metrics.put("train/reward_critic_lr", criticSchedule.lr(updates));
         if (costCriticOpt != null) {
