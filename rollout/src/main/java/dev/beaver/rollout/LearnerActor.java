@@ -1,6 +1,9 @@
 package dev.beaver.rollout;
 
 import ai.djl.ndarray.NDManager;
+import dev.beaver.actors.transfer.ChunkSender;
+import dev.beaver.actors.transfer.ChunkedPayload;
+import dev.beaver.actors.transfer.TransferSettings;
 import dev.beaver.learner.checkpoint.TrainerState;
 import dev.beaver.learner.rl.Experience;
 import dev.beaver.learner.rl.ExperienceMaker;
@@ -43,6 +46,27 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private record WrappedRoundReady(ExperienceBuffer.RoundReady ready)
       implements Command, NoSerializationVerificationNeeded {}
 
+  private record WrappedTransfer(ChunkSender.Result result)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /**
+   * Where new policy versions go: workers in this JVM get the host tensors in a message; other
+   * nodes' {@code /user/chunks-weights} receivers get them encoded ({@link WeightsCodec}) through
+   * the chunked transfer, once per node (the node's {@link WeightsInbox} fans them out).
+   */
+  public record WeightsTargets(List<ActorRef<RolloutWorker.Command>> localWorkers,
+      List<ActorRef<ChunkedPayload.Inbound>> receivers, TransferSettings transfer) {
+    public WeightsTargets {
+      localWorkers = List.copyOf(localWorkers);
+      receivers = List.copyOf(receivers);
+    }
+
+    /** Workers in this JVM only. */
+    public static WeightsTargets local(List<ActorRef<RolloutWorker.Command>> workers) {
+      return new WeightsTargets(workers, List.of(), null);
+    }
+  }
+
   /**
    * The run is over: the trainer's final state, the last published version, and how many samples
    * (rows) it trained on at each staleness (consuming version − generating version).
@@ -57,15 +81,25 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     }
   }
 
-  /** The learner's models; {@code costCritic} null unless PPO-Lag. */
+  /**
+   * The learner's models; {@code costCritic} null unless PPO-Lag; {@code evalPrompts} the
+   * evaluation prompt batches of {@code --need_eval} (evaluated by the trainer), or null.
+   */
   public record Models(RlTrainer trainer, CausalLm actor, ScoreModel rewardCritic,
-      ScoreModel costCritic) {}
+      ScoreModel costCritic, List<List<int[]>> evalPrompts) {
+    public Models(RlTrainer trainer, CausalLm actor, ScoreModel rewardCritic,
+        ScoreModel costCritic) {
+      this(trainer, actor, rewardCritic, costCritic, null);
+    }
+  }
 
   private final Models models;
   private final RunPlan plan;
   private final ActorRef<ExperienceBuffer.Command> buffer;
   private final ActorRef<Coordinator.Command> coordinator;
-  private final List<ActorRef<RolloutWorker.Command>> workers;
+  private final WeightsTargets targets;
+  private final ActorRef<ChunkSender.Result> transferAdapter;
+  private long transferIds;
   private final ActorRef<Finished> replyTo;
   private final ActorRef<ExperienceBuffer.RoundReady> roundAdapter;
   private final NDManager manager;
@@ -78,13 +112,21 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   public static Behavior<Command> create(Models models, RunPlan plan, double isTruncation,
       ActorRef<ExperienceBuffer.Command> buffer, ActorRef<Coordinator.Command> coordinator,
       List<ActorRef<RolloutWorker.Command>> workers, ActorRef<Finished> replyTo) {
+    return create(models, plan, isTruncation, buffer, coordinator, WeightsTargets.local(workers),
+        replyTo);
+  }
+
+  /** A learner publishing to workers in this JVM and/or other nodes' weight receivers. */
+  public static Behavior<Command> create(Models models, RunPlan plan, double isTruncation,
+      ActorRef<ExperienceBuffer.Command> buffer, ActorRef<Coordinator.Command> coordinator,
+      WeightsTargets targets, ActorRef<Finished> replyTo) {
     return Behaviors.setup(ctx -> new LearnerActor(ctx, models, plan, isTruncation, buffer,
-        coordinator, workers, replyTo));
+        coordinator, targets, replyTo));
   }
 
   private LearnerActor(ActorContext<Command> ctx, Models models, RunPlan plan,
       double isTruncation, ActorRef<ExperienceBuffer.Command> buffer,
-      ActorRef<Coordinator.Command> coordinator, List<ActorRef<RolloutWorker.Command>> workers,
+      ActorRef<Coordinator.Command> coordinator, WeightsTargets targets,
       ActorRef<Finished> replyTo) {
     super(ctx);
     this.isTruncation = isTruncation;
@@ -92,7 +134,8 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     this.plan = plan;
     this.buffer = buffer;
     this.coordinator = coordinator;
-    this.workers = List.copyOf(workers);
+    this.targets = targets;
+    this.transferAdapter = ctx.messageAdapter(ChunkSender.Result.class, WrappedTransfer::new);
     this.replyTo = replyTo;
     this.roundAdapter = ctx.messageAdapter(ExperienceBuffer.RoundReady.class,
         WrappedRoundReady::new);
@@ -107,6 +150,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(WrappedRoundReady.class, this::onRoundReady)
+        .onMessage(WrappedTransfer.class, this::onTransfer)
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
@@ -147,12 +191,12 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     }
     // system/rollout_s is here the learner's wait for the round: rollouts overlap learning.
     models.trainer().trainBatch(scored, weights, round.epoch(), round.batchIndex(),
-        plan.batchesPerEpoch(), waited, null, Map.of(
+        plan.batchesPerEpoch(), waited, models.evalPrompts(), Map.of(
             "system/staleness_mean", rows == 0 ? 0.0 : (double) stalenessSum / rows,
             "system/staleness_max", (double) stalenessMax,
             "system/learner_wait_s", waited));
     if (round.batchIndex() == plan.batchesPerEpoch() - 1) {
-      models.trainer().endEpoch(null);
+      models.trainer().endEpoch(models.evalPrompts());
     }
     version++;
     publish();
@@ -192,9 +236,30 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
 
   private void publish() {
     Map<String, HostTensor> weights = models.actor().decoder().weights().toHost();
-    for (ActorRef<RolloutWorker.Command> w : workers) {
+    for (ActorRef<RolloutWorker.Command> w : targets.localWorkers()) {
       w.tell(new RolloutWorker.WeightsPublished(version, weights));
     }
+    if (!targets.receivers().isEmpty()) {
+      // One encoding shared (read-only) by every sender; each sender stops after its result.
+      java.nio.ByteBuffer payload = WeightsCodec.encode(weights);
+      for (ActorRef<ChunkedPayload.Inbound> r : targets.receivers()) {
+        long id = ++transferIds;
+        getContext().spawn(ChunkSender.create(targets.transfer(), id, version, payload, r,
+            transferAdapter), "weights-v" + version + "-" + id);
+      }
+    }
+  }
+
+  /**
+   * A node that cannot receive weights would stall admission for good: the run fails loudly
+   * instead (the fault-tolerant re-dispatch is the learner group's job).
+   */
+  private Behavior<Command> onTransfer(WrappedTransfer t) {
+    if (t.result() instanceof ChunkSender.Failed f) {
+      throw new IllegalStateException("weights version " + f.version()
+          + " did not reach a rollout node: " + f.reason());
+    }
+    return this;
   }
 
   private Behavior<Command> onPostStop() {

@@ -4,11 +4,14 @@ import dev.beaver.actors.serialization.KryoRegistrar;
 import dev.beaver.learner.rl.Experience;
 import dev.beaver.learner.rl.Rollout;
 import dev.beaver.models.generate.SamplingParams;
+import dev.beaver.rollout.cluster.JobEvent;
+import dev.beaver.rollout.cluster.JobSpec;
+import dev.beaver.rollout.cluster.NodeAgent;
 
 /**
  * The cluster messages of the rollout pipeline, ids 200–299. Append only: never renumber or reuse
  * an id (it is the wire format). Weights are not here: across nodes they travel through the
- * chunked transfer, never as one message.
+ * chunked transfer ({@link WeightsCodec}), never as one message.
  */
 public final class RolloutKryoRegistrar implements KryoRegistrar {
 
@@ -33,11 +36,23 @@ public final class RolloutKryoRegistrar implements KryoRegistrar {
     r.type(205, WorkItem.class);
     r.type(206, Rollout.class);
     r.type(207, Experience.class);
+    r.type(208, JobSpec.class);
     // Messages.
     r.message(220, Coordinator.RequestWork.class);
     r.message(221, Coordinator.LearnerAdvanced.class);
     r.message(222, RolloutWorker.Generate.class);
     r.message(223, Scorer.Score.class);
     r.message(224, ExperienceBuffer.Add.class);
+    // Job protocol (driver ↔ node agents).
+    r.message(225, NodeAgent.StartLearner.class);
+    r.message(226, NodeAgent.StartScorer.class);
+    r.message(227, NodeAgent.StartWorkers.class);
+    r.message(228, NodeAgent.BeginLearning.class);
+    r.message(229, NodeAgent.EndJob.class);
+    r.message(230, JobEvent.LearnerReady.class);
+    r.message(231, JobEvent.ScorerReady.class);
+    r.message(232, JobEvent.WorkersReady.class);
+    r.message(233, JobEvent.JobFinished.class);
+    r.message(234, JobEvent.JobFailed.class);
   }
 }

@@ -18,6 +18,9 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import dev.beaver.rollout.cluster.JobEvent;
+import dev.beaver.rollout.cluster.JobSpec;
+import dev.beaver.rollout.cluster.NodeAgent;
 
 /** The pipeline's cross-node records go through Kryo with this module's registrations. */
 @ExtendWith(TestKitJUnit5Extension.class)
@@ -58,5 +61,22 @@ class RolloutKryoRegistrarTest {
     assertEquals(new Coordinator.LearnerAdvanced(4, 2), req);
     RolloutWorker.Generate g = (RolloutWorker.Generate) roundTrip(new RolloutWorker.Generate(item));
     assertEquals(42, g.item().params().seed());
+  }
+
+  @Test
+  void shouldRoundTripTheJobProtocol() {
+    JobSpec job = new JobSpec("ppo-lag", java.util.List.of("--epochs", "1"));
+    var probe = testKit.<JobEvent>createTestProbe();
+    var start = (NodeAgent.StartWorkers) roundTrip(
+        new NodeAgent.StartWorkers(job, 2, 3, testKit.<Coordinator.Command>createTestProbe().ref(),
+            testKit.<Scorer.Command>createTestProbe().ref(), probe.ref()));
+    assertEquals(job, start.job());
+    assertEquals(3, start.count());
+    assertEquals(probe.ref(), start.replyTo());
+    var finished = (JobEvent.JobFinished) roundTrip(
+        new JobEvent.JobFinished(4, 8, new long[] {6, 2}));
+    assertArrayEquals(new long[] {6, 2}, finished.stalenessHistogram());
+    assertEquals(new JobEvent.JobFailed("n", "why"), roundTrip(new JobEvent.JobFailed("n", "why")));
+    assertEquals(new NodeAgent.EndJob(), roundTrip(new NodeAgent.EndJob()));
   }
 }

@@ -211,18 +211,30 @@ public final class BeaverNode implements AutoCloseable {
   /** Spawns a top-level actor under {@code /user/<name>} through the guardian. */
   public <T> CompletionStage<ActorRef<T>> spawn(
       Behavior<T> behavior, String name, Duration timeout) {
+    return spawn(behavior, name, Props.empty(), timeout);
+  }
+
+  /** As {@link #spawn(Behavior, String, Duration)} with props (e.g. a dispatcher). */
+  public <T> CompletionStage<ActorRef<T>> spawn(
+      Behavior<T> behavior, String name, Props props, Duration timeout) {
     return AskPattern.ask(
         system,
         (ActorRef<ActorRef<T>> replyTo) ->
-            new SpawnProtocol.Spawn<>(behavior, name, Props.empty(), replyTo),
+            new SpawnProtocol.Spawn<>(behavior, name, props, replyTo),
         timeout,
         system.scheduler());
   }
 
   /** As {@link #spawn} but waits for the reference. */
   public <T> ActorRef<T> spawnAndWait(Behavior<T> behavior, String name, Duration timeout) {
+    return spawnAndWait(behavior, name, Props.empty(), timeout);
+  }
+
+  /** As {@link #spawn(Behavior, String, Props, Duration)} but waits for the reference. */
+  public <T> ActorRef<T> spawnAndWait(
+      Behavior<T> behavior, String name, Props props, Duration timeout) {
     try {
-      return spawn(behavior, name, timeout)
+      return spawn(behavior, name, props, timeout)
           .toCompletableFuture()
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -1,0 +1,232 @@
+package dev.beaver.rollout.cluster;
+
+import dev.beaver.actors.Role;
+import dev.beaver.actors.transfer.ChunkedPayload;
+import dev.beaver.rollout.Coordinator;
+import dev.beaver.rollout.ExperienceBuffer;
+import dev.beaver.rollout.Scorer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * Runs one job on the cluster from the coordinator node. It waits until the agents of the
+ * expected nodes have registered ({@link NodeAgent#key}), starts the coordinator here, then in
+ * order: the learner (which owns the experience buffer), the scorers, the rollout workers (each
+ * rollout node is given a scorer, round robin), and finally tells the learner to begin: it
+ * publishes version 0 through the chunked transfer and no worker takes work before it has those
+ * weights. It replies one {@link Outcome} and stops: when the learner finished, when any part or
+ * node failed (node loss is seen through death watch on the agents), or when the nodes did not
+ * come within the wait.
+ */
+public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
+  public sealed interface Command {}
+
+  /** The end of the job: {@code finished} non-null on success, else {@code error} says why. */
+  public record Outcome(JobEvent.JobFinished finished, String error)
+      implements NoSerializationVerificationNeeded {
+    public boolean ok() {
+      return finished != null;
+    }
+  }
+
+  /**
+   * @param rolloutNodes rollout nodes to use
+   * @param scorerNodes scorer nodes to use
+   * @param workersPerNode workers started on each rollout node
+   * @param waitForNodes how long to wait for the nodes to join
+   */
+  public record Layout(int rolloutNodes, int scorerNodes, int workersPerNode,
+      Duration waitForNodes) {
+    public Layout {
+      if (rolloutNodes < 1 || scorerNodes < 1 || workersPerNode < 1) {
+        throw new IllegalArgumentException("a job needs at least one rollout node, one scorer"
+            + " node and one worker per rollout node");
+      }
+    }
+  }
+
+  private record Listed(Role role, Set<ActorRef<NodeAgent.Command>> agents)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record Event(JobEvent event) implements Command, NoSerializationVerificationNeeded {}
+
+  private record AgentLost(String agent) implements Command, NoSerializationVerificationNeeded {}
+
+  private enum WaitTimeout implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  private enum Stage { WAITING, LEARNER, SCORERS, WORKERS, RUNNING }
+
+  private final JobSpec job;
+  private final JobParts parts;
+  private final Layout layout;
+  private final ActorRef<Outcome> replyTo;
+  private final ActorRef<JobEvent> events;
+  private final Map<Role, List<ActorRef<NodeAgent.Command>>> listed = new EnumMap<>(Role.class);
+  private final Set<ActorRef<NodeAgent.Command>> used = new LinkedHashSet<>();
+  private final List<ActorRef<Scorer.Command>> scorers = new ArrayList<>();
+  private final List<ActorRef<ChunkedPayload.Inbound>> receivers = new ArrayList<>();
+  private Stage stage = Stage.WAITING;
+  private ActorRef<Coordinator.Command> coordinator;
+  private ActorRef<NodeAgent.Command> learner;
+  private ActorRef<ExperienceBuffer.Command> buffer;
+  private int rolloutNodesReady;
+
+  /**
+   * @param parts the coordinator's parts of the job ({@link JobParts#plan()} and
+   *     {@link JobParts#pipeline()} are used here)
+   */
+  public static Behavior<Command> create(JobSpec job, JobParts parts, Layout layout,
+      ActorRef<Outcome> replyTo) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new JobDriver(ctx, timers, job, parts, layout, replyTo)));
+  }
+
+  private JobDriver(ActorContext<Command> ctx, TimerScheduler<Command> timers, JobSpec job,
+      JobParts parts, Layout layout, ActorRef<Outcome> replyTo) {
+    super(ctx);
+    this.job = job;
+    this.parts = parts;
+    this.layout = layout;
+    this.replyTo = replyTo;
+    this.events = ctx.messageAdapter(JobEvent.class, Event::new);
+    // One adapter per message class: the listing's key says which role it lists.
+    ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
+        JobDriver::listed);
+    for (Role role : List.of(Role.LEARNER, Role.SCORER, Role.ROLLOUT)) {
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(NodeAgent.key(role), adapter));
+    }
+    timers.startSingleTimer(WaitTimeout.INSTANCE, layout.waitForNodes());
+    ctx.getLog().info("job {}: waiting for 1 learner, {} scorer and {} rollout node(s)",
+        job.command(), layout.scorerNodes(), layout.rolloutNodes());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Listed listed(Receptionist.Listing l) {
+    for (Role role : List.of(Role.LEARNER, Role.SCORER, Role.ROLLOUT)) {
+      if (l.isForKey(NodeAgent.key(role))) {
+        return new Listed(role, l.getServiceInstances(NodeAgent.key(role)));
+      }
+    }
+    throw new IllegalStateException("unexpected listing " + l.getKey());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Listed.class, this::onListed)
+        .onMessage(Event.class, this::onEvent)
+        .onMessage(AgentLost.class, a -> finish(null, "node lost: " + a.agent()))
+        .onMessageEquals(WaitTimeout.INSTANCE, this::onWaitTimeout)
+        .build();
+  }
+
+  private Behavior<Command> onListed(Listed l) {
+    List<ActorRef<NodeAgent.Command>> agents = new ArrayList<>(l.agents());
+    agents.sort(Comparator.comparing(a -> a.path().toString()));
+    listed.put(l.role(), agents);
+    if (stage == Stage.WAITING && count(Role.LEARNER) >= 1
+        && count(Role.SCORER) >= layout.scorerNodes()
+        && count(Role.ROLLOUT) >= layout.rolloutNodes()) {
+      start();
+    }
+    return this;
+  }
+
+  private int count(Role role) {
+    return listed.getOrDefault(role, List.of()).size();
+  }
+
+  private Behavior<Command> onWaitTimeout() {
+    if (stage != Stage.WAITING) {
+      return this;
+    }
+    return finish(null, "the nodes did not join within " + layout.waitForNodes().toSeconds()
+        + " s: have 1 learner, " + layout.scorerNodes() + " scorer and " + layout.rolloutNodes()
+        + " rollout node(s) join with the same --seed_nodes (found " + count(Role.LEARNER)
+        + " learner, " + count(Role.SCORER) + " scorer, " + count(Role.ROLLOUT) + " rollout)");
+  }
+
+  private void start() {
+    coordinator = getContext().spawn(Coordinator.create(parts.pipeline(), parts.plan()),
+        "coordinator");
+    learner = listed.get(Role.LEARNER).get(0);
+    use(learner);
+    stage = Stage.LEARNER;
+    getContext().getLog().info("job {}: starting the learner on {}", job.command(),
+        learner.path().address());
+    learner.tell(new NodeAgent.StartLearner(job, coordinator, events));
+  }
+
+  private void use(ActorRef<NodeAgent.Command> agent) {
+    if (used.add(agent)) {
+      getContext().watchWith(agent, new AgentLost(agent.path().address().toString()));
+    }
+  }
+
+  private Behavior<Command> onEvent(Event e) {
+    JobEvent ev = e.event();
+    if (ev instanceof JobEvent.LearnerReady r) {
+      buffer = r.buffer();
+      stage = Stage.SCORERS;
+      for (int i = 0; i < layout.scorerNodes(); i++) {
+        var agent = listed.get(Role.SCORER).get(i);
+        use(agent);
+        agent.tell(new NodeAgent.StartScorer(job, buffer, events));
+      }
+    } else if (ev instanceof JobEvent.ScorerReady r) {
+      scorers.add(r.scorer());
+      if (scorers.size() == layout.scorerNodes()) {
+        stage = Stage.WORKERS;
+        for (int i = 0; i < layout.rolloutNodes(); i++) {
+          var agent = listed.get(Role.ROLLOUT).get(i);
+          use(agent);
+          agent.tell(new NodeAgent.StartWorkers(job, i * layout.workersPerNode(),
+              layout.workersPerNode(), coordinator, scorers.get(i % scorers.size()), events));
+        }
+      }
+    } else if (ev instanceof JobEvent.WorkersReady r) {
+      if (!receivers.contains(r.weights())) {
+        receivers.add(r.weights());
+      }
+      if (++rolloutNodesReady == layout.rolloutNodes()) {
+        stage = Stage.RUNNING;
+        getContext().getLog().info("job {}: {} worker(s) on {} node(s) ready; training",
+            job.command(), layout.rolloutNodes() * layout.workersPerNode(),
+            layout.rolloutNodes());
+        learner.tell(new NodeAgent.BeginLearning(receivers, events));
+      }
+    } else if (ev instanceof JobEvent.JobFinished f) {
+      return finish(f, null);
+    } else if (ev instanceof JobEvent.JobFailed f) {
+      return finish(null, f.node() + ": " + f.reason());
+    }
+    return this;
+  }
+
+  private Behavior<Command> finish(JobEvent.JobFinished finished, String error) {
+    for (ActorRef<NodeAgent.Command> a : used) {
+      getContext().unwatch(a);
+      a.tell(new NodeAgent.EndJob());
+    }
+    if (error != null) {
+      getContext().getLog().error("job {} failed: {}", job.command(), error);
+    }
+    replyTo.tell(new Outcome(finished, error));
+    return Behaviors.stopped();
+  }
+}

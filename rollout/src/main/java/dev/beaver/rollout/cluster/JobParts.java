@@ -1,0 +1,41 @@
+package dev.beaver.rollout.cluster;
+
+import dev.beaver.learner.checkpoint.TrainerState;
+import dev.beaver.models.CausalLm;
+import dev.beaver.rollout.ExperienceScorer;
+import dev.beaver.rollout.LearnerActor;
+import dev.beaver.rollout.PipelineSettings;
+import dev.beaver.rollout.RolloutStrategy;
+import dev.beaver.rollout.RunPlan;
+
+/**
+ * The pieces of one RL job that a node builds for its roles. Each method loads what it needs on
+ * first use (a rollout node never loads the critics), and {@link #close()} frees all of it.
+ * Methods are called from one actor at a time.
+ */
+public interface JobParts extends AutoCloseable {
+
+  /** Coordinator: the rounds of the run (prompt batches, micro-batches and seeds). */
+  RunPlan plan();
+
+  /** Coordinator and learner: staleness bound, buffer capacity, importance-weight truncation. */
+  PipelineSettings pipeline();
+
+  /** Learner: the trainer, actor and critics (opens the run's logs in the output folder). */
+  LearnerActor.Models learner();
+
+  /** Learner: saves the final policy where the command saves it; called once, after the run. */
+  void finishLearner(TrainerState state);
+
+  /** Scorer: the scoring function (by default the frozen reference, reward and cost models). */
+  ExperienceScorer scorer();
+
+  /** Rollout: a fresh policy replica for worker {@code index} (the worker closes it). */
+  CausalLm replica(int index);
+
+  /** Rollout: the strategy of worker {@code index}. */
+  RolloutStrategy strategy(int index);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,300 @@
+package dev.beaver.rollout.cluster;
+
+import dev.beaver.actors.ClusterMessage;
+import dev.beaver.actors.Role;
+import dev.beaver.actors.transfer.ChunkedPayload;
+import dev.beaver.actors.transfer.TransferSettings;
+import dev.beaver.rollout.Coordinator;
+import dev.beaver.rollout.ExperienceBuffer;
+import dev.beaver.rollout.LearnerActor;
+import dev.beaver.rollout.PipelineSettings;
+import dev.beaver.rollout.RolloutWorker;
+import dev.beaver.rollout.Scorer;
+import dev.beaver.rollout.WeightsInbox;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * A node's host for the parts of a job: it registers with the receptionist under the key of each
+ * of the node's pipeline roles, and on the driver's request builds the learner (with the
+ * experience buffer), a scorer, or rollout workers from the job's {@link JobSpec} through the
+ * node's {@link JobFactory}. It reports readiness, the learner's end and any failure of its parts
+ * to the driver; {@link EndJob} stops the parts and frees their models. One job at a time.
+ *
+ * <p>Model loading blocks: spawn the agent on the blocking dispatcher.
+ */
+public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
+  public sealed interface Command {}
+
+  /** Load the learner and start the experience buffer; reply {@link JobEvent.LearnerReady}. */
+  public record StartLearner(JobSpec job, ActorRef<Coordinator.Command> coordinator,
+      ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {}
+
+  /** Load a scorer feeding {@code buffer}; reply {@link JobEvent.ScorerReady}. */
+  public record StartScorer(JobSpec job, ActorRef<ExperienceBuffer.Command> buffer,
+      ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {}
+
+  /**
+   * Start {@code count} workers (indices {@code firstIndex}..) pulling from {@code coordinator}
+   * and sending to {@code scorer}; reply {@link JobEvent.WorkersReady}.
+   */
+  public record StartWorkers(JobSpec job, int firstIndex, int count,
+      ActorRef<Coordinator.Command> coordinator, ActorRef<Scorer.Command> scorer,
+      ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {}
+
+  /**
+   * Start training: the learner publishes version 0 to {@code receivers}, trains every round and
+   * replies {@link JobEvent.JobFinished}.
+   */
+  public record BeginLearning(List<ActorRef<ChunkedPayload.Inbound>> receivers,
+      ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {
+    public BeginLearning {
+      receivers = List.copyOf(receivers);
+    }
+  }
+
+  /** The job is over (or abandoned): stop its parts and free their models. */
+  public record EndJob() implements Command, ClusterMessage {}
+
+  private record LearnerDone(LearnerActor.Finished finished)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record PartStopped(String name) implements Command, NoSerializationVerificationNeeded {}
+
+  /** The receptionist key of the agents that serve {@code role}. */
+  public static ServiceKey<Command> key(Role role) {
+    return ServiceKey.create(Command.class, "beaver-agent-" + role.id());
+  }
+
+  private final JobFactory factory;
+  private final TransferSettings transfer;
+  private final ActorRef<ChunkedPayload.Inbound> weightsReceiver;
+  private final ActorRef<WeightsInbox.Command> inbox;
+  private final String node;
+  private final Set<ActorRef<?>> parts = new HashSet<>();
+  private JobSpec job;
+  private JobParts jobParts;
+  private ActorRef<JobEvent> driver;
+  private ActorRef<ExperienceBuffer.Command> buffer;
+  private ActorRef<Coordinator.Command> coordinator;
+  private boolean ending;
+  private int scorers;
+  private int workers;
+
+  /**
+   * @param roles the node's roles (agents register for rollout, scorer and learner)
+   * @param weightsReceiver the node's {@code /user/chunks-weights} receiver, whose completed
+   *     payloads go to {@code inbox}
+   */
+  public static Behavior<Command> create(Set<Role> roles, JobFactory factory,
+      ActorRef<ChunkedPayload.Inbound> weightsReceiver, ActorRef<WeightsInbox.Command> inbox,
+      TransferSettings transfer) {
+    return Behaviors.setup(ctx -> {
+      for (Role r : roles) {
+        if (r != Role.COORDINATOR) {
+          ctx.getSystem().receptionist().tell(Receptionist.register(key(r), ctx.getSelf()));
+        }
+      }
+      return new NodeAgent(ctx, factory, weightsReceiver, inbox, transfer);
+    });
+  }
+
+  private NodeAgent(ActorContext<Command> ctx, JobFactory factory,
+      ActorRef<ChunkedPayload.Inbound> weightsReceiver, ActorRef<WeightsInbox.Command> inbox,
+      TransferSettings transfer) {
+    super(ctx);
+    this.transfer = transfer;
+    this.factory = factory;
+    this.weightsReceiver = weightsReceiver;
+    this.inbox = inbox;
+    this.node = ctx.getSystem().address().toString();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(StartLearner.class, this::onStartLearner)
+        .onMessage(StartScorer.class, this::onStartScorer)
+        .onMessage(StartWorkers.class, this::onStartWorkers)
+        .onMessage(BeginLearning.class, this::onBeginLearning)
+        .onMessage(LearnerDone.class, this::onLearnerDone)
+        .onMessage(PartStopped.class, this::onPartStopped)
+        .onMessage(EndJob.class, e -> onEndJob())
+        .onSignal(PostStop.class, s -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onStartLearner(StartLearner s) {
+    if (!open(s.job(), s.replyTo())) {
+      return this;
+    }
+    try {
+      PipelineSettings pipeline = jobParts.pipeline();
+      jobParts.learner();
+      coordinator = s.coordinator();
+      buffer = spawnPart(ExperienceBuffer.create(pipeline.bufferCapacity()), "buffer", null);
+      s.replyTo().tell(new JobEvent.LearnerReady(buffer));
+    } catch (RuntimeException e) {
+      fail("cannot start the learner", e);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStartScorer(StartScorer s) {
+    if (!open(s.job(), s.replyTo())) {
+      return this;
+    }
+    try {
+      var scorer = spawnPart(Scorer.create(jobParts.scorer(), s.buffer()),
+          "scorer-" + scorers++, PipelineSettings.BLOCKING_DISPATCHER);
+      s.replyTo().tell(new JobEvent.ScorerReady(scorer));
+    } catch (RuntimeException e) {
+      fail("cannot start a scorer", e);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStartWorkers(StartWorkers s) {
+    if (!open(s.job(), s.replyTo())) {
+      return this;
+    }
+    try {
+      for (int i = 0; i < s.count(); i++) {
+        int index = s.firstIndex() + i;
+        var worker = spawnPart(RolloutWorker.create(jobParts.replica(index),
+            jobParts.strategy(index), s.coordinator(), s.scorer()), "worker-" + workers++,
+            PipelineSettings.BLOCKING_DISPATCHER);
+        inbox.tell(new WeightsInbox.Register(worker));
+      }
+      s.replyTo().tell(new JobEvent.WorkersReady(s.count(), weightsReceiver));
+    } catch (RuntimeException e) {
+      fail("cannot start the rollout workers", e);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onBeginLearning(BeginLearning b) {
+    if (jobParts == null || buffer == null) {
+      b.replyTo().tell(new JobEvent.JobFailed(node, "BeginLearning before StartLearner"));
+      return this;
+    }
+    try {
+      PipelineSettings pipeline = jobParts.pipeline();
+      ActorRef<LearnerActor.Finished> done =
+          getContext().messageAdapter(LearnerActor.Finished.class, LearnerDone::new);
+      spawnPart(LearnerActor.create(jobParts.learner(), jobParts.plan(),
+          pipeline.isTruncation(), buffer, coordinator,
+          new LearnerActor.WeightsTargets(List.of(), b.receivers(), transfer), done),
+          "learner", PipelineSettings.LEARNER_DISPATCHER);
+    } catch (RuntimeException e) {
+      fail("cannot start learning", e);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onLearnerDone(LearnerDone d) {
+    try {
+      jobParts.finishLearner(d.finished().state());
+      driver.tell(new JobEvent.JobFinished(d.finished().version(), d.finished().state().globalStep(),
+          d.finished().stalenessHistogram()));
+    } catch (RuntimeException e) {
+      fail("cannot save the trained policy", e);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPartStopped(PartStopped p) {
+    parts.removeIf(r -> r.path().name().equals(p.name()));
+    if (!ending && !"learner".equals(p.name())) {
+      // A part stops on its own only when it failed (the learner stops after replying).
+      fail(p.name() + " stopped (see this node's log for its failure)", null);
+    }
+    if (ending && parts.isEmpty()) {
+      closeJob();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEndJob() {
+    if (jobParts == null) {
+      return this;
+    }
+    ending = true;
+    if (parts.isEmpty()) {
+      closeJob();
+    } else {
+      new ArrayList<>(parts).forEach(getContext()::stop);
+    }
+    return this;
+  }
+
+  /** Opens the job's parts on first use; a second job while one runs is refused. */
+  private boolean open(JobSpec spec, ActorRef<JobEvent> replyTo) {
+    if (jobParts != null && !spec.equals(job)) {
+      replyTo.tell(new JobEvent.JobFailed(node, "this node already runs another job"));
+      return false;
+    }
+    driver = replyTo;
+    if (jobParts == null) {
+      try {
+        jobParts = factory.open(spec);
+        job = spec;
+        ending = false;
+      } catch (RuntimeException e) {
+        replyTo.tell(new JobEvent.JobFailed(node, "cannot open the job: " + e.getMessage()));
+        getContext().getLog().error("cannot open job {}", spec.command(), e);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private <T> ActorRef<T> spawnPart(Behavior<T> behavior, String name, String dispatcher) {
+    ActorRef<T> ref = dispatcher == null ? getContext().spawn(behavior, name)
+        : getContext().spawn(behavior, name, DispatcherSelector.fromConfig(dispatcher));
+    getContext().watchWith(ref, new PartStopped(name));
+    parts.add(ref);
+    return ref;
+  }
+
+  private void fail(String what, RuntimeException e) {
+    String reason = e == null ? what : what + ": " + e.getMessage();
+    if (e != null) {
+      getContext().getLog().error(what, e);
+    }
+    if (driver != null) {
+      driver.tell(new JobEvent.JobFailed(node, reason));
+    }
+  }
+
+  private void closeJob() {
+    jobParts.close();
+    jobParts = null;
+    job = null;
+    buffer = null;
+    coordinator = null;
+    ending = false;
+    scorers = 0;
+    workers = 0;
+  }
+
+  private Behavior<Command> onPostStop() {
+    if (jobParts != null) {
+      jobParts.close();
+    }
+    return this;
+  }
+}
