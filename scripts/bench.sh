@@ -2,8 +2,8 @@
 # Builds the bench module, runs the JMH suite and prints one table of ratios (candidate ÷ baseline
 # measured in the same run), as docs/benchmarks.md shows it.
 #
-#   scripts/bench.sh               quick run (~7 min on 2 idle cores; much longer on a busy one)
-#   scripts/bench.sh --full        longer warm-up and measurement (~20 min)
+#   scripts/bench.sh               quick run (~9 min on 2 idle cores; much longer on a busy one)
+#   scripts/bench.sh --full        longer warm-up and measurement (~25 min)
 #   scripts/bench.sh -- ARGS...    one JMH run with your own arguments instead of the suite, e.g.
 #                                  scripts/bench.sh -- Decode -p model=stories260K -p newTokens=256
 #
@@ -40,7 +40,7 @@ main() {
   JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   CP="bench/target/benchmarks.jar:bench/target/lib/*"
   OUT=bench/target
-  GROUPS_RUN=(core llama20m-cache llama20m-recompute stories260K-256 gemm-end custom)
+  GROUPS_RUN=(core llama20m-cache llama20m-recompute stories260K-256 ppo-lag pipeline gemm-end custom)
   # Only this script's own files: other JMH runs may share bench/target.
   rm -f "$OUT/jmh.json"
   for g in "${GROUPS_RUN[@]}"; do rm -f "$OUT/jmh-$g.json" "$OUT/jmh-$g.log"; done
@@ -80,10 +80,13 @@ main() {
     if [[ $MODE == full ]]; then
       STEADY=(-f 1 -wi 3 -i 5 -w 3s -r 5s)
       HEAVY=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
+      RL=(-f 1 -wi 1 -i 5 -w 1s -r 1s)
     else
       STEADY=(-f 1 -wi 2 -i 3 -w 2s -r 3s)
       # Cases of tens of seconds per operation: one warm-up operation, one measured.
       HEAVY=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
+      # RL iterations and pipeline runs (1-20 s per operation): one warm-up, two measured.
+      RL=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
     fi
     B=dev.beaver.bench
     # 1. The GEMM baseline, the training step and stories260K decoding at 64 new tokens.
@@ -102,7 +105,20 @@ main() {
       #    (recomputation: ~1M token positions per operation).
       run stories260K-256 "$B.DecodeBenchmark\." -p model=stories260K -p batch=32 -p newTokens=256 "${HEAVY[@]}"
     fi
-    # 4. The GEMM baseline again: Report uses the faster of the two, so that a baseline measured
+    # 4. One PPO-Lag iteration of the in-process trainer (MFU against the GEMM rate), on llama20m
+    #    (~10-20 s per iteration) and stories260K.
+    PPO_MODELS=""
+    [[ $HAVE_LLAMA == 1 ]] && PPO_MODELS="llama20m"
+    [[ $HAVE_STORIES == 1 ]] && PPO_MODELS="${PPO_MODELS:+$PPO_MODELS,}stories260K"
+    if [[ -n $PPO_MODELS ]]; then
+      run ppo-lag "$B.PpoLagIterationBenchmark\." -p model="$PPO_MODELS" "${RL[@]}"
+    fi
+    # 5. The actor pipeline, synchronous vs asynchronous, with the SIMULATED-LATENCY rollout
+    #    (calibrated at setup so that rollout and learning of a round take the same time).
+    if [[ $HAVE_STORIES == 1 ]]; then
+      run pipeline "$B.PipelineBenchmark\." "${RL[@]}"
+    fi
+    # 6. The GEMM baseline again: Report uses the faster of the two, so that a baseline measured
     #    while the machine was busy does not flatter the ratios.
     run gemm-end "$B.MatmulBenchmark\." "${STEADY[@]}"
   fi

@@ -35,17 +35,51 @@ public final class Report {
   static final String DECODE = DecodeBenchmark.class.getName() + ".generate";
   static final String TRAIN = TrainStepBenchmark.class.getName() + ".forwardBackward";
   static final String MATMUL = MatmulBenchmark.class.getName() + ".matmul";
+  static final String PPO = PpoLagIterationBenchmark.class.getName() + ".iteration";
+  static final String PIPELINE = PipelineBenchmark.class.getName() + ".syncAndAsync";
 
   /**
    * One JMH result: benchmark method, parameters, mean seconds per operation, and the spread of
    * its measurement iterations, (max − min) ÷ 2 ÷ mean (NaN with one iteration). The spread is
    * shown instead of JMH's 99.9% confidence half-width, which with 3 iterations (t = 31.6) is
-   * wider than the mean itself and says little.
+   * wider than the mean itself and says little. {@code secondary}: the measurement iterations'
+   * values of each secondary metric (JMH auxiliary counters), all forks in order.
    */
   record Result(String benchmark, Map<String, String> params, double secondsPerOp,
-      double relativeSpread) {
+      double relativeSpread, Map<String, List<Double>> secondary) {
+    Result(String benchmark, Map<String, String> params, double secondsPerOp,
+        double relativeSpread) {
+      this(benchmark, params, secondsPerOp, relativeSpread, Map.of());
+    }
+
     String param(String name) {
       return params.get(name);
+    }
+
+    /** The sum of a counter over all measurement iterations (NaN when it is missing). */
+    double sum(String counter) {
+      List<Double> v = secondary.get(counter);
+      if (v == null || v.isEmpty()) {
+        return Double.NaN;
+      }
+      double s = 0;
+      for (double x : v) {
+        s += x;
+      }
+      return s;
+    }
+
+    /** The largest value of a counter over the measurement iterations (settings). */
+    double max(String counter) {
+      List<Double> v = secondary.get(counter);
+      if (v == null || v.isEmpty()) {
+        return Double.NaN;
+      }
+      double m = Double.NEGATIVE_INFINITY;
+      for (double x : v) {
+        m = Math.max(m, x);
+      }
+      return m;
     }
 
     int intParam(String name) {
@@ -161,7 +195,22 @@ public final class Report {
       }
     }
     double spread = count > 1 && score > 0 ? (max - min) / 2 / score : Double.NaN;
-    return new Result(o.get("benchmark").getAsString(), params, seconds, spread);
+    Map<String, List<Double>> secondary = new TreeMap<>();
+    if (o.has("secondaryMetrics")) {
+      for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("secondaryMetrics").entrySet()) {
+        List<Double> values = new ArrayList<>();
+        JsonObject sm = e.getValue().getAsJsonObject();
+        if (sm.has("rawData")) {
+          for (JsonElement fork : sm.getAsJsonArray("rawData")) {
+            for (JsonElement it : fork.getAsJsonArray()) {
+              values.add(number(it));
+            }
+          }
+        }
+        secondary.put(e.getKey(), values);
+      }
+    }
+    return new Result(o.get("benchmark").getAsString(), params, seconds, spread, secondary);
   }
 
   /** JMH writes NaN and infinities as strings. */
@@ -200,8 +249,12 @@ public final class Report {
     storiesRows();
     boundRows(gemm);
     trainRows(gemm);
-    rows.add(new String[] {"asynchronous vs synchronous pipeline, samples/s", "n/a", "n/a",
-        "n/a (later issue: async pipeline)", "≥ 1.8×", ""});
+    List<String> notes = new ArrayList<>();
+    ppoRows(gemm, notes);
+    if (!pipelineRows(notes)) {
+      rows.add(new String[] {"asynchronous vs synchronous pipeline, samples/s", "n/a", "n/a",
+          "n/a (PipelineBenchmark not run)", "≥ 1.8×", ""});
+    }
     rows.add(new String[] {"weight broadcast vs raw loopback TCP, bytes/s", "n/a", "n/a",
         "n/a (later issue: weight broadcast)", "≥ 0.5", ""});
     rows.add(new String[] {"weight broadcast, time to 4 workers vs 1", "n/a", "n/a",
@@ -219,6 +272,12 @@ public final class Report {
     sb.append("|---|---|---|---|---|---|\n");
     for (String[] r : rows) {
       sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+    }
+    if (!notes.isEmpty()) {
+      sb.append('\n');
+      for (String n : notes) {
+        sb.append("- ").append(n).append('\n');
+      }
     }
     return sb.toString();
   }
@@ -367,6 +426,91 @@ public final class Report {
             fmt(gemm / 1e9, 1) + " GFLOP/s (GEMM)", fmt(mfu, 2), "≥ 0.5", verdict(mfu >= 0.5)});
       }
     }
+  }
+
+  /**
+   * PPO-Lag iteration: model FLOPs per iteration (counted by the benchmark from the positions it
+   * really computed) ÷ time per iteration, against the GEMM rate (MFU); samples/s in the notes.
+   */
+  private void ppoRows(double gemm, List<String> notes) {
+    for (Result r : results) {
+      if (!r.benchmark().equals(PPO)) {
+        continue;
+      }
+      double ops = r.sum("ops");
+      double flopPerOp = r.sum("modelGflop") * 1e9 / ops;
+      double seconds = r.secondsPerOp();
+      double flops = flopPerOp / seconds;
+      double mfu = flops / gemm;
+      String what = r.param("model") + " B=" + r.param("batch") + ", " + r.param("newTokens")
+          + " new tokens";
+      rows.add(new String[] {
+          "PPO-Lag iteration (generate, score, critic values, train actor + 2 critics), " + what
+              + ": MFU",
+          fmt(flops / 1e9, 1) + " GFLOP/s = " + fmt(flopPerOp / 1e9, 1) + " GFLOP ÷ "
+              + fmt(seconds, 2) + " s" + err(r),
+          fmt(gemm / 1e9, 1) + " GFLOP/s (GEMM)", fmt(mfu, 2),
+          "none set (training step: ≥ 0.5)", "measured"});
+      double samples = r.sum("samples") / ops;
+      double rollout = r.sum("rolloutSeconds") / ops;
+      double train = r.sum("trainSeconds") / ops;
+      notes.add(String.format(Locale.ROOT, "PPO-Lag iteration, %s: %s s per iteration = %s"
+          + " samples/s; of it generation + scoring + critic values %s s (%s generated tokens/s"
+          + " over that phase), trainBatch %s s; %s GFLOP per iteration.", what, fmt(seconds, 2),
+          fmt(samples / seconds, 2), fmt(rollout, 2),
+          fmt(r.sum("generatedTokens") / ops / rollout, 0), fmt(train, 2),
+          fmt(flopPerOp / 1e9, 1)));
+    }
+  }
+
+  /**
+   * Asynchronous vs synchronous pipeline (simulated-latency rollout): samples/s in the steady
+   * state (the target row) and over the whole run; rollout tokens/s and staleness in the notes.
+   */
+  private boolean pipelineRows(List<String> notes) {
+    boolean any = false;
+    for (Result r : results) {
+      if (!r.benchmark().equals(PIPELINE)) {
+        continue;
+      }
+      any = true;
+      String what = r.param("model") + ", " + r.param("rounds") + " rounds × "
+          + r.param("batch") + " prompts, micro-batch " + r.param("trainBatch") + ", "
+          + r.param("newTokens") + " new tokens, " + r.param("workers") + " worker(s)";
+      double syncSteady = r.sum("syncSteadySamples") / r.sum("syncSteadySeconds");
+      double asyncSteady = r.sum("asyncSteadySamples") / r.sum("asyncSteadySeconds");
+      double syncRun = r.sum("syncSamples") / r.sum("syncSeconds");
+      double asyncRun = r.sum("asyncSamples") / r.sum("asyncSeconds");
+      double steadyRatio = asyncSteady / syncSteady;
+      double runRatio = asyncRun / syncRun;
+      String label = "asynchronous (max_staleness 1) vs synchronous (0) pipeline, samples/s,"
+          + " simulated-latency rollout";
+      rows.add(new String[] {label + ", steady state: " + what,
+          fmt(asyncSteady, 2) + " samples/s", fmt(syncSteady, 2) + " samples/s",
+          fmt(steadyRatio, 2) + "×", "≥ 1.8×", verdict(steadyRatio >= 1.8)});
+      rows.add(new String[] {label + ", whole run incl. the pipeline's fill: " + what,
+          fmt(asyncRun, 2) + " samples/s", fmt(syncRun, 2) + " samples/s",
+          fmt(runRatio, 2) + "×", "≥ 1.8× (steady state)",
+          "indicative (" + r.param("rounds") + " rounds)"});
+      notes.add(String.format(Locale.ROOT, "Pipeline (%s): SIMULATED-LATENCY rollout, every"
+          + " micro-batch takes at least %s ms (real sampling, then a sleep), calibrated to the"
+          + " learner's update of %s ms per round (synchronous, in this run).", what,
+          fmt(r.max("latencyMs"), 0), fmt(r.max("calibratedUpdateMs"), 0)));
+      for (String mode : new String[] {"sync", "async"}) {
+        double seconds = r.sum(mode + "Seconds");
+        notes.add(String.format(Locale.ROOT, "Pipeline, %s: %s samples/s (steady state %s),"
+            + " rollout %s generated tokens/s, learner waiting %s%% of the run; staleness"
+            + " histogram (rows trained at staleness 0, 1): [%s, %s]; %s run(s).",
+            mode.equals("sync") ? "synchronous" : "asynchronous",
+            fmt(r.sum(mode + "Samples") / seconds, 2),
+            fmt(r.sum(mode + "SteadySamples") / r.sum(mode + "SteadySeconds"), 2),
+            fmt(r.sum(mode + "RolloutTokens") / seconds, 0),
+            fmt(100 * r.sum(mode + "LearnerWaitSeconds") / seconds, 0),
+            fmt(r.sum(mode + "Staleness0Rows"), 0), fmt(r.sum(mode + "Staleness1Rows"), 0),
+            fmt(r.sum("pairs"), 0)));
+      }
+    }
+    return any;
   }
 
   private static String tokS(Result r) {
