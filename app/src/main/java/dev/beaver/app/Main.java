@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       dev.beaver.app.train.PpoCommand.class,
       dev.beaver.app.train.PpoLagCommand.class,
       dev.beaver.app.train.PpoRewardShapingCommand.class,
+      NodeCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {

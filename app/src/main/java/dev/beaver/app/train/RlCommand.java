@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
 public abstract class RlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonTrainingOptions common;
+  @Mixin PipelineOptions pipeline;
 
   @Option(names = "--actor_model_name_or_path", required = true, description = "The policy to train (usually the SFT model).")
   String actorModel;
@@ -182,10 +183,27 @@ public abstract class RlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    RlSettings settings = settings();
+    if (pipeline.inProcess) {
+      return runInProcess(settings);
+    }
+    if (common.resumeFromCheckpoint != null) {
+      // The pipeline restarts from checkpoints with the learner group; until then a resumed run
+      // continues in the synchronous loop, which reproduces the pipeline with --max_staleness 0.
+      System.err.println("note: --resume_from_checkpoint continues in the in-process trainer");
+      return runInProcess(settings);
+    }
+    validatePipeline();
+    try (RlJob job = new RlJob(this, settings)) {
+      return PipelineRun.run(this, job);
+    }
+  }
+
+  /** The RL settings of the parsed flags; a bad combination is a command-line error. */
+  RlSettings settings() {
     RlSettings.Algorithm algo = algorithm();
-    RlSettings settings;
     try {
-      settings = new RlSettings(algo, klCoeff == null ? defaultKlCoeff() : klCoeff,
+      return new RlSettings(algo, klCoeff == null ? defaultKlCoeff() : klCoeff,
           klSplitHalf ? KlSplit.HALF : KlSplit.FULL, clipRangeRatio, clipRangeScore,
           clipRangeValue, gamma, gaeLambda, ptxCoeff, epochs, updateIters, promptBatchSize,
           trainBatchSize, gradientAccumulationSteps, actorLr, actorWeightDecay, actorScheduler,
@@ -197,6 +215,33 @@ public abstract class RlCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  private void validatePipeline() {
+    PipelineOptions p = pipeline;
+    String bad = null;
+    if (p.maxStaleness < 0) {
+      bad = "--max_staleness must be >= 0, got " + p.maxStaleness;
+    } else if (p.rolloutWorkers < 1) {
+      bad = "--rollout_workers must be >= 1, got " + p.rolloutWorkers;
+    } else if (!(p.isTruncation > 0)) {
+      bad = "--is_truncation must be > 0, got " + p.isTruncation;
+    } else if (p.rolloutNodes < 1 || p.scorerNodes < 1) {
+      bad = "--rollout_nodes and --scorer_nodes must be >= 1";
+    } else if (p.learnerNodes != 1) {
+      bad = "--learner_nodes must be 1: one learner shard per job (the sharded learner group is"
+          + " not available yet)";
+    } else if (p.waitForNodesSeconds < 1) {
+      bad = "--wait_for_nodes must be >= 1 second";
+    }
+    if (bad != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), bad);
+    }
+  }
+
+  /** The synchronous in-process trainer (safe-rlhf's loop), the pipeline's reference. */
+  private Integer runInProcess(RlSettings settings) {
+    RlSettings.Algorithm algo = settings.algorithm();
     String critic = rewardCriticModel == null ? rewardModel : rewardCriticModel;
     String costCritic = costCriticModel() == null ? costModel() : costCriticModel();
     try (TrainingSession session = new TrainingSession(spec, common, algo.trainingType());
@@ -211,10 +256,7 @@ public abstract class RlCommand implements Callable<Integer> {
             ? ScoreModel.load(session.modelPath("cost_critic", costCritic), m, ScoreType.CRITIC,
                 common.seed)
             : null) {
-      setNormalize(rm, normalizeReward);
-      if (cm != null) {
-        setNormalize(cm, normalizeCost());
-      }
+      configureScoreModels(rm, cm);
       DatasetLoader.TrainEval<PromptOnlySample, PromptOnlyBatch> data =
           session.datasets(DatasetKind.PROMPT_ONLY, actor.tokenizer());
       List<List<int[]>> prompts = promptBatches(data.train(), promptBatchSize, common.seed);
@@ -223,13 +265,26 @@ public abstract class RlCommand implements Callable<Integer> {
       RlTrainer trainer = new RlTrainer(settings, actor, ref, rm, cm, rc, cc, m,
           session.listener(algo.trainingType(), "train/reward", "train/cost", "train/lambda",
               "train/kl_divergence"));
-      if (ptxCoeff > 0 && !ptxDatasets.isEmpty()) {
-        trainer.setPtxBatches(ptxBatches(session, actor));
-      }
+      addPtx(trainer, session, actor);
       trainer.run(prompts, evalPrompts, session.resume());
       actor.save(common.outputDir, common.save16bit ? Dtype.F16 : Dtype.F32);
     }
     return 0;
+  }
+
+  /** Reward (and cost) model normalisation as the flags ask. */
+  void configureScoreModels(ScoreModel rm, ScoreModel cm) {
+    setNormalize(rm, normalizeReward);
+    if (cm != null) {
+      setNormalize(cm, normalizeCost());
+    }
+  }
+
+  /** PTX batches for the trainer when {@code --ptx_coeff} and {@code --ptx_datasets} ask. */
+  void addPtx(RlTrainer trainer, TrainingSession session, CausalLm actor) {
+    if (ptxCoeff > 0 && !ptxDatasets.isEmpty()) {
+      trainer.setPtxBatches(ptxBatches(session, actor));
+    }
   }
 
   private static void setNormalize(ScoreModel model, boolean on) {

@@ -54,6 +54,15 @@ public final class TrainingSession implements AutoCloseable {
   /** Datasets described by other options (e.g. PTX data of an RL run). */
   public <S, B> DatasetLoader.TrainEval<S, B> datasets(DatasetKind<S, B> kind, Tokenizer tokenizer,
       CommonTrainingOptions common) {
+    return loadDatasets(kind, tokenizer, common);
+  }
+
+  /**
+   * Datasets described by {@code common}, tokenized now, without a session (a node that only
+   * needs the prompts, e.g. an RL job's coordinator, opens no run logs).
+   */
+  public static <S, B> DatasetLoader.TrainEval<S, B> loadDatasets(DatasetKind<S, B> kind,
+      Tokenizer tokenizer, CommonTrainingOptions common) {
     ColumnMap columns = common.columnMap == null ? null : ColumnMap.parse(common.columnMap);
     LoadOptions defaults = LoadOptions.defaults();
     LoadOptions options = new LoadOptions(columns, common.skipInvalidRows, defaults.hub());
@@ -62,13 +71,15 @@ public final class TrainingSession implements AutoCloseable {
         specs(common.evalDatasets), common.evalSplitRatio, common.needEval, tokenizer,
         common.maxLength);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    TokenizedDataset<S, B> train = prepare(te.train(), threads);
-    TokenizedDataset<S, B> eval = te.eval() == null ? null : prepare(te.eval(), threads);
+    TokenizedDataset<S, B> train = prepare(te.train(), threads, common.skipInvalidRows);
+    TokenizedDataset<S, B> eval = te.eval() == null ? null
+        : prepare(te.eval(), threads, common.skipInvalidRows);
     return new DatasetLoader.TrainEval<>(train, eval);
   }
 
-  private <S, B> TokenizedDataset<S, B> prepare(TokenizedDataset<S, B> d, int threads) {
-    TokenizedDataset.Prepared<S, B> p = d.tokenizeAll(threads, common.skipInvalidRows);
+  private static <S, B> TokenizedDataset<S, B> prepare(TokenizedDataset<S, B> d, int threads,
+      boolean skipInvalidRows) {
+    TokenizedDataset.Prepared<S, B> p = d.tokenizeAll(threads, skipInvalidRows);
     for (String skipped : p.skipped()) {
       System.err.println("skipped: " + skipped);
     }

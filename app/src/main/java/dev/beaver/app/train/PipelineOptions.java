@@ -1,0 +1,45 @@
+package dev.beaver.app.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How an RL command runs: on the actor pipeline (one JVM or a cluster) or in-process. */
+public final class PipelineOptions {
+  @Option(names = "--max_staleness", defaultValue = "1", description = "Learner versions a sample may lag behind the version that trains on it; 0 is synchronous and reproduces --in_process (default: ${DEFAULT-VALUE}).")
+  public int maxStaleness;
+
+  @Option(names = "--rollout_workers", defaultValue = "1", description = "Rollout workers (policy replicas) per rollout node (default: ${DEFAULT-VALUE}).")
+  public int rolloutWorkers;
+
+  @Option(names = "--is_truncation", defaultValue = "2.0", description = "Truncation c of the importance weight min(π_prox/π_behaviour, c) on stale samples (default: ${DEFAULT-VALUE}).")
+  public double isTruncation;
+
+  @Option(names = "--in_process", description = "Run the synchronous in-process trainer instead of the actor pipeline (the reference trajectory).")
+  public boolean inProcess;
+
+  @Option(names = "--seed_nodes", description = "Run the job on the cluster of these seed nodes (host:port,...): this JVM joins as the coordinator; start the other nodes with 'beaver node'. Default: the whole pipeline in this JVM.")
+  public String seedNodes;
+
+  @Option(names = "--node_port", defaultValue = "0", description = "Cluster port of this (coordinator) node; give it when this node is a seed (default: any free port).")
+  public int nodePort;
+
+  @Option(names = "--transport", description = "Artery transport of this node with --seed_nodes: aeron-udp, tcp or tls-tcp (default: the configuration's, aeron-udp).")
+  public String transport;
+
+  @Option(names = "--cluster_config", arity = "1..*", description = "Cluster configuration files (e.g. cluster-conf/coordinator.conf), later ones override earlier ones.")
+  public List<Path> clusterConfig = new ArrayList<>();
+
+  @Option(names = "--rollout_nodes", defaultValue = "1", description = "Rollout nodes the job waits for and uses (cluster only; default: ${DEFAULT-VALUE}).")
+  public int rolloutNodes;
+
+  @Option(names = "--scorer_nodes", defaultValue = "1", description = "Scorer nodes the job waits for and uses (cluster only; default: ${DEFAULT-VALUE}).")
+  public int scorerNodes;
+
+  @Option(names = "--learner_nodes", defaultValue = "1", description = "Learner nodes (cluster only; one learner shard until the sharded learner group lands).")
+  public int learnerNodes;
+
+  @Option(names = "--wait_for_nodes", defaultValue = "300", description = "Seconds to wait for the cluster's nodes to join (default: ${DEFAULT-VALUE}).")
+  public int waitForNodesSeconds;
+}

@@ -1,0 +1,86 @@
+package dev.beaver.app.train;
+
+import com.typesafe.config.Config;
+import dev.beaver.actors.Role;
+import dev.beaver.actors.node.BeaverNode;
+import dev.beaver.actors.node.ClusterConf;
+import dev.beaver.actors.node.NodeSettings;
+import dev.beaver.actors.node.SeedNodes;
+import dev.beaver.actors.node.Transport;
+import dev.beaver.rollout.cluster.JobDriver;
+import dev.beaver.rollout.cluster.JobEvent;
+import dev.beaver.rollout.cluster.JobSpec;
+import dev.beaver.rollout.cluster.NodeServices;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Runs an RL command on the actor pipeline. Without {@code --seed_nodes} this JVM is a one-node
+ * cluster with every role (tcp on loopback, a free port): the same actors and protocol as across
+ * nodes, with in-JVM messages never serialized. With {@code --seed_nodes} this JVM joins that
+ * cluster as the job's coordinator and drives the job on the rollout, scorer and learner nodes
+ * started with {@code beaver node}.
+ */
+final class PipelineRun {
+  private PipelineRun() {}
+
+  /** The command's own arguments (the original command line after the subcommand's name). */
+  static List<String> jobArgs(RlCommand cmd) {
+    List<String> all = cmd.spec.commandLine().getParseResult().originalArgs();
+    int at = all.indexOf(cmd.spec.name());
+    return at < 0 ? all : all.subList(at + 1, all.size());
+  }
+
+  static int run(RlCommand cmd, RlJob job) {
+    PipelineOptions p = cmd.pipeline;
+    Config config;
+    NodeSettings node;
+    JobDriver.Layout layout;
+    Duration wait = Duration.ofSeconds(p.waitForNodesSeconds);
+    try {
+      config = ClusterConf.load(p.clusterConfig);
+      NodeSettings base = NodeSettings.fromRoot(config);
+      if (p.seedNodes == null) {
+        node = base.withRoles(EnumSet.allOf(Role.class)).withTransport(Transport.TCP)
+            .withHostname("127.0.0.1").withPort(0).withSeedNodes(List.of());
+        layout = new JobDriver.Layout(1, 1, p.rolloutWorkers, wait);
+      } else {
+        node = base.withRoles(EnumSet.of(Role.COORDINATOR)).withPort(p.nodePort)
+            .withSeedNodes(SeedNodes.parse(p.seedNodes, base.systemName()));
+        if (p.transport != null) {
+          node = node.withTransport(Transport.parse(p.transport));
+        }
+        layout = new JobDriver.Layout(p.rolloutNodes, p.scorerNodes, p.rolloutWorkers, wait);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd.spec.commandLine(), e.getMessage());
+    }
+    // Prompts first: bad data fails here (exit 2) before any node does work.
+    job.plan();
+    JobSpec spec = new JobSpec(cmd.spec.name(), jobArgs(cmd));
+    long t0 = System.nanoTime();
+    JobDriver.Outcome outcome;
+    try (BeaverNode n = BeaverNode.start(node, config)) {
+      if (p.seedNodes == null) {
+        // This JVM's agent builds the job's parts from this very job object.
+        NodeServices.start(n, s -> job);
+      } else {
+        System.err.printf("coordinator node %s joined %s; waiting for the nodes%n",
+            n.address(), p.seedNodes);
+      }
+      outcome = NodeServices.runJob(n, spec, job, layout);
+    }
+    if (!outcome.ok()) {
+      System.err.println("error: the job failed: " + outcome.error());
+      return 1;
+    }
+    JobEvent.JobFinished f = outcome.finished();
+    System.err.printf("pipeline: %d versions, %d steps in %.1f s; samples by staleness %s%n",
+        f.version(), f.steps(), (System.nanoTime() - t0) / 1e9,
+        Arrays.toString(f.stalenessHistogram()));
+    return 0;
+  }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Runs an RL job on a local multi-JVM cluster over loopback: a coordinator JVM (the seed, which
+# runs the job), and rollout, scorer and learner nodes as separate JVMs (`beaver node`). Exits
+# with the job's status; stops the nodes afterwards.
+#
+#   scripts/cluster-local.sh [--rollout_nodes R] [--scorer_nodes S] [--learner_nodes K]
+#       [--command ppo|ppo-lag|ppo-reward-shaping] [--transport tcp|aeron-udp]
+#       -- <flags of the command, including --output_dir D>
+#
+# Defaults: R=1, S=1, K=1 (one learner shard), --command ppo-lag, --transport tcp (on one host
+# Artery's tcp is faster than aeron-udp and spins no CPU; aeron-udp is the cross-host default).
+# Each node's pid and log: D/nodes/ROLE-I.pid and D/nodes/ROLE-I.log (coordinator-0 is the seed).
+# Environment: BEAVER_CMD (how to run beaver, split on whitespace; default scripts/beaver),
+# BEAVER_SEED_PORT (the seed's port; default a free one).
+set -euo pipefail
+
+main() {
+  ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  local rollout=1 scorer=1 learner=1 command=ppo-lag transport=tcp
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --rollout_nodes) rollout="$2"; shift 2 ;;
+      --scorer_nodes) scorer="$2"; shift 2 ;;
+      --learner_nodes) learner="$2"; shift 2 ;;
+      --command) command="$2"; shift 2 ;;
+      --transport) transport="$2"; shift 2 ;;
+      --) shift; break ;;
+      -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
+      *) echo "error: unknown option '$1' (job flags go after --; try --help)" >&2; exit 2 ;;
+    esac
+  done
+  for n in "$rollout" "$scorer" "$learner"; do
+    [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "error: node counts must be positive integers, got '$n'" >&2; exit 2; }
+  done
+  if [[ "$learner" != 1 ]]; then
+    echo "error: --learner_nodes must be 1: one learner shard per job (the sharded learner group is not available yet)" >&2
+    exit 2
+  fi
+  local out="" prev=""
+  for a in "$@"; do
+    [[ "$prev" == --output_dir ]] && out="$a"
+    [[ "$a" == --output_dir=* ]] && out="${a#--output_dir=}"
+    prev="$a"
+  done
+  [[ -n "$out" ]] || { echo "error: give the job's --output_dir after --" >&2; exit 2; }
+  mkdir -p "$out/nodes"
+
+  # shellcheck disable=SC2206
+  BEAVER=(${BEAVER_CMD:-$ROOT/scripts/beaver})
+  if [[ -z "${BEAVER_CMD:-}" ]]; then
+    # Build once now rather than in every JVM at the same time.
+    "${BEAVER[@]}" --version >/dev/null
+  fi
+
+  local port="${BEAVER_SEED_PORT:-$(free_port)}"
+  local seed="127.0.0.1:$port"
+  PIDS=()
+  trap stop_nodes EXIT
+  trap 'exit 130' INT TERM
+
+  "${BEAVER[@]}" "$command" "$@" --seed_nodes "$seed" --node_port "$port" \
+    --transport "$transport" --rollout_nodes "$rollout" --scorer_nodes "$scorer" \
+    --learner_nodes "$learner" >"$out/nodes/coordinator-0.log" 2>&1 &
+  local coordinator=$!
+  echo "$coordinator" >"$out/nodes/coordinator-0.pid"
+  start_nodes learner "$learner" "$seed" "$transport" "$out"
+  start_nodes scorer "$scorer" "$seed" "$transport" "$out"
+  start_nodes rollout "$rollout" "$seed" "$transport" "$out"
+  echo "cluster: seed $seed, $learner learner, $scorer scorer, $rollout rollout node(s); logs in $out/nodes" >&2
+
+  local status=0
+  wait "$coordinator" || status=$?
+  if [[ $status -ne 0 ]]; then
+    echo "job failed (exit $status); last lines of $out/nodes/coordinator-0.log:" >&2
+    tail -n 20 "$out/nodes/coordinator-0.log" >&2
+  fi
+  exit "$status"
+}
+
+start_nodes() {
+  local role="$1" count="$2" seed="$3" transport="$4" out="$5" i
+  for ((i = 0; i < count; i++)); do
+    "${BEAVER[@]}" node --role "$role" --seed_nodes "$seed" --port 0 --transport "$transport" \
+      >"$out/nodes/$role-$i.log" 2>&1 &
+    echo $! >"$out/nodes/$role-$i.pid"
+    PIDS+=($!)
+  done
+}
+
+# SIGTERM lets each node leave the cluster; stragglers are killed after 20 s.
+stop_nodes() {
+  local p
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for ((t = 0; t < 40; t++)); do
+    local alive=0
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && return 0
+    sleep 0.5
+  done
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+}
+
+free_port() {
+  local p
+  for ((i = 0; i < 100; i++)); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return
+    fi
+  done
+  echo "error: no free port found" >&2
+  exit 1
+}
+
+main "$@"
