@@ -69,4 +69,55 @@ class RlCommandsTest {
     }
     assertTrue(Files.readString(out.resolve("arguments.json")).contains("ppo_lag"));
   }
+
+  /**
+   * The actor pipeline of the command (a one-node cluster: agents, chunked weight transfer) with
+   * --max_staleness 0 reproduces the in-process trainer's metrics step by step.
+   */
+  @Test
+  void shouldReproduceTheInProcessTrainerOnThePipelineWithStalenessZero() throws Exception {
+    String lm = SharedData.stories260k().toString();
+    String cost = SharedData.requireOverridable("BEAVER_PARITY_DIR", "reference/parity")
+        .resolve("llama-score").toString();
+    Path prompts = tmp.resolve("prompts.jsonl");
+    Files.write(prompts, List.of("{\"q\": \"Tell me about a cat.\"}",
+        "{\"q\": \"Tell me about a dog.\"}", "{\"q\": \"What did Lily see?\"}",
+        "{\"q\": \"Tell me about Tom.\"}"));
+    List<List<com.google.gson.JsonObject>> runs = new java.util.ArrayList<>();
+    for (String mode : new String[] {"--in_process", "--max_staleness=0"}) {
+      Path out = tmp.resolve(mode.replaceAll("[^a-z]", ""));
+      StringWriter err = new StringWriter();
+      int code = run(err, "ppo-lag", "--actor_model_name_or_path", lm,
+          "--reward_model_name_or_path", lm, "--cost_model_name_or_path", cost,
+          "--train_datasets", "jsonl:1:" + prompts, "--column_map", "input=q",
+          "--output_dir", out.toString(), "--max_length", "72", "--threshold", "-1000",
+          "--lambda_lr", "1e-4", "--lambda_max", "5", "--per_device_prompt_batch_size", "2",
+          "--per_device_train_batch_size", "1", "--rollout_workers", "2", mode);
+      assertEquals(0, code, err.toString());
+      List<com.google.gson.JsonObject> rows = new java.util.ArrayList<>();
+      for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+        rows.add(com.google.gson.JsonParser.parseString(line).getAsJsonObject());
+      }
+      runs.add(rows);
+    }
+    assertEquals(4, runs.get(0).size());
+    assertEquals(runs.get(0).size(), runs.get(1).size());
+    for (int i = 0; i < runs.get(0).size(); i++) {
+      for (String key : new String[] {"train/reward", "train/cost", "train/actor_loss",
+          "train/lambda", "train/reward_critic_loss", "train/cost_critic_loss",
+          "train/kl_divergence"}) {
+        double e = metric(runs.get(0).get(i), key);
+        double a = metric(runs.get(1).get(i), key);
+        assertEquals(e, a, 1e-4 * Math.max(1.0, Math.abs(e)), "step " + (i + 1) + " " + key);
+      }
+    }
+  }
+
+  /** A metric of a metrics.jsonl row (its values may sit at the top or under "metrics"). */
+  private static double metric(com.google.gson.JsonObject row, String key) {
+    if (row.has(key)) {
+      return row.get(key).getAsDouble();
+    }
+    return row.getAsJsonObject("metrics").get(key).getAsDouble();
+  }
 }
