@@ -19,16 +19,16 @@ public final class PipelineOptions {
   @Option(names = "--in_process", description = "Run the synchronous in-process trainer instead of the actor pipeline (the reference trajectory).")
   public boolean inProcess;
 
-  @Option(names = "--seed_nodes", description = "Run the job on the cluster of these seed nodes (host:port,...): this JVM joins as the coordinator; start the other nodes with 'beaver node'. Default: the whole pipeline in this JVM.")
+  @Option(names = "--seed_nodes", description = "Run the job on the cluster of these seed nodes (host:port,...): this JVM joins as the coordinator; start the other nodes with 'beaver node'. Default: the configuration's seed nodes with --cluster_config, else the whole pipeline in this JVM.")
   public String seedNodes;
 
-  @Option(names = "--node_port", defaultValue = "0", description = "Cluster port of this (coordinator) node; give it when this node is a seed (default: any free port).")
-  public int nodePort;
+  @Option(names = "--node_port", description = "Cluster port of this (coordinator) node; give it when this node is a seed (default: the configuration's, else any free port).")
+  public Integer nodePort;
 
   @Option(names = "--transport", description = "Artery transport of this node with --seed_nodes: aeron-udp, tcp or tls-tcp (default: the configuration's, aeron-udp).")
   public String transport;
 
-  @Option(names = "--cluster_config", arity = "1..*", description = "Cluster configuration files (e.g. cluster-conf/coordinator.conf), later ones override earlier ones.")
+  @Option(names = "--cluster_config", arity = "1..*", description = "Run on a cluster described by these configuration files (e.g. cluster-conf/coordinator.conf; later ones override earlier ones).")
   public List<Path> clusterConfig = new ArrayList<>();
 
   @Option(names = "--rollout_nodes", defaultValue = "1", description = "Rollout nodes the job waits for and uses (cluster only; default: ${DEFAULT-VALUE}).")
@@ -42,4 +42,9 @@ public final class PipelineOptions {
 
   @Option(names = "--wait_for_nodes", defaultValue = "300", description = "Seconds to wait for the cluster's nodes to join (default: ${DEFAULT-VALUE}).")
   public int waitForNodesSeconds;
+
+  /** Whether the job runs on a cluster of other nodes (else the whole pipeline in this JVM). */
+  public boolean clustered() {
+    return seedNodes != null || !clusterConfig.isEmpty();
+  }
 }

@@ -43,13 +43,18 @@ final class PipelineRun {
     try {
       config = ClusterConf.load(p.clusterConfig);
       NodeSettings base = NodeSettings.fromRoot(config);
-      if (p.seedNodes == null) {
+      if (!p.clustered()) {
         node = base.withRoles(EnumSet.allOf(Role.class)).withTransport(Transport.TCP)
             .withHostname("127.0.0.1").withPort(0).withSeedNodes(List.of());
         layout = new JobDriver.Layout(1, 1, p.rolloutWorkers, wait);
       } else {
-        node = base.withRoles(EnumSet.of(Role.COORDINATOR)).withPort(p.nodePort)
-            .withSeedNodes(SeedNodes.parse(p.seedNodes, base.systemName()));
+        node = base.withRoles(EnumSet.of(Role.COORDINATOR));
+        if (p.seedNodes != null) {
+          node = node.withSeedNodes(SeedNodes.parse(p.seedNodes, base.systemName()));
+        }
+        if (p.nodePort != null) {
+          node = node.withPort(p.nodePort);
+        }
         if (p.transport != null) {
           node = node.withTransport(Transport.parse(p.transport));
         }
@@ -64,12 +69,12 @@ final class PipelineRun {
     long t0 = System.nanoTime();
     JobDriver.Outcome outcome;
     try (BeaverNode n = BeaverNode.start(node, config)) {
-      if (p.seedNodes == null) {
+      if (!p.clustered()) {
         // This JVM's agent builds the job's parts from this very job object.
         NodeServices.start(n, s -> job);
       } else {
-        System.err.printf("coordinator node %s joined %s; waiting for the nodes%n",
-            n.address(), p.seedNodes);
+        System.err.printf("coordinator node %s joining %s; waiting for the nodes%n",
+            n.address(), SeedNodes.format(node.seedNodes()));
       }
       outcome = NodeServices.runJob(n, spec, job, layout);
     }
