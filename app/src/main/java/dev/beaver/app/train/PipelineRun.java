@@ -1,6 +1,7 @@
 package dev.beaver.app.train;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.beaver.actors.Role;
 import dev.beaver.actors.node.BeaverNode;
 import dev.beaver.actors.node.ClusterConf;
@@ -41,7 +42,10 @@ final class PipelineRun {
     JobDriver.Layout layout;
     Duration wait = Duration.ofSeconds(p.waitForNodesSeconds);
     try {
-      config = ClusterConf.load(p.clusterConfig);
+      // The command decides its exit status: the node must not end the JVM when it stops
+      // (cluster-conf files set exit-jvm for long-running nodes).
+      config = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off")
+          .withFallback(ClusterConf.load(p.clusterConfig)).resolve();
       NodeSettings base = NodeSettings.fromRoot(config);
       if (!p.clustered()) {
         node = base.withRoles(EnumSet.allOf(Role.class)).withTransport(Transport.TCP)
@@ -78,14 +82,17 @@ final class PipelineRun {
       }
       outcome = NodeServices.runJob(n, spec, job, layout);
     }
+    java.io.PrintWriter err = cmd.spec.commandLine().getErr();
     if (!outcome.ok()) {
-      System.err.println("error: the job failed: " + outcome.error());
+      err.println("error: the job failed: " + outcome.error());
+      err.flush();
       return 1;
     }
     JobEvent.JobFinished f = outcome.finished();
-    System.err.printf("pipeline: %d versions, %d steps in %.1f s; samples by staleness %s%n",
+    err.printf("pipeline: %d versions, %d steps in %.1f s; samples by staleness %s%n",
         f.version(), f.steps(), (System.nanoTime() - t0) / 1e9,
         Arrays.toString(f.stalenessHistogram()));
+    err.flush();
     return 0;
   }
 }

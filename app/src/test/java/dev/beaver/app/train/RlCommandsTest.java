@@ -120,4 +120,26 @@ class RlCommandsTest {
     }
     return row.getAsJsonObject("metrics").get(key).getAsDouble();
   }
+
+  /**
+   * A job on a cluster whose nodes never come fails with exit 1 and says why, even with a cluster
+   * file that makes nodes end their JVM on shutdown (cluster-conf/*.conf do).
+   */
+  @Test
+  void shouldFailAClusterJobWhoseNodesDoNotJoin() throws Exception {
+    String lm = SharedData.stories260k().toString();
+    Path prompts = tmp.resolve("prompts.jsonl");
+    Files.write(prompts, List.of("{\"q\": \"Tell me about a cat.\"}"));
+    Path conf = tmp.resolve("alone.conf");
+    Files.writeString(conf, "beaver.node { transport = tcp, port = 0, seed-nodes = [] }\n"
+        + "pekko.coordinated-shutdown.exit-jvm = on\n");
+    StringWriter err = new StringWriter();
+    int code = run(err, "ppo", "--actor_model_name_or_path", lm, "--reward_model_name_or_path",
+        lm, "--train_datasets", "jsonl:1:" + prompts, "--column_map", "input=q",
+        "--output_dir", tmp.resolve("out").toString(), "--per_device_prompt_batch_size", "1",
+        "--per_device_train_batch_size", "1", "--cluster_config", conf.toString(),
+        "--wait_for_nodes", "2");
+    assertEquals(1, code, err.toString());
+    assertTrue(err.toString().contains("did not join within 2 s"), err.toString());
+  }
 }
