@@ -7,6 +7,7 @@ import dev.beaver.actors.transfer.ChunkedPayload.Progress;
 import dev.beaver.actors.transfer.ChunkedPayload.Refused;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,8 +29,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class ChunkSender extends AbstractBehavior<ChunkSender.Command> {
 
-  /** Everything this actor handles. */
-  public sealed interface Command permits ChunkedPayload.Reply, Timeout {}
+  /**
+   * Everything this actor handles. ({@link RelayForwarder}, which also takes {@link
+   * ChunkedPayload.Reply}s, shares this type for its own local messages.)
+   */
+  public sealed interface Command
+      permits ChunkedPayload.Reply, Timeout, RelayForwarder.Available, RelayForwarder.Tick {}
 
   /** The outcome reported to the requester. */
   public sealed interface Result extends ClusterMessage permits Delivered, Failed {
@@ -58,6 +63,8 @@ public final class ChunkSender extends AbstractBehavior<ChunkSender.Command> {
   private final int count;
   private final ActorRef<Inbound> receiver;
   private final ActorRef<Result> replyTo;
+  /** Relay route announced instead of a plain offer (first hop of a {@link Broadcast}). */
+  private final Relay relay;
   private final long startNanos = System.nanoTime();
   private int acked;
   private int nextToSend;
@@ -83,7 +90,37 @@ public final class ChunkSender extends AbstractBehavior<ChunkSender.Command> {
             Behaviors.withTimers(
                 timers ->
                     new ChunkSender(
-                        ctx, timers, settings, transferId, version, view, receiver, replyTo)));
+                        ctx, timers, settings, transferId, version, view, receiver, replyTo,
+                        null)));
+  }
+
+  private record Relay(
+      ActorRef<ChunkReceiver.Command> receiver,
+      List<ActorRef<ChunkReceiver.Command>> downstream,
+      ActorRef<Broadcast.HopReport> origin) {}
+
+  /**
+   * As {@link #create}, but announces the transfer with a {@link Broadcast.RelayOffer} (hop 0)
+   * naming {@code downstream}: the first hop of a {@link Broadcast}.
+   */
+  static Behavior<Command> createRelay(
+      TransferSettings settings,
+      long transferId,
+      long version,
+      ByteBuffer payload,
+      ActorRef<ChunkReceiver.Command> receiver,
+      List<ActorRef<ChunkReceiver.Command>> downstream,
+      ActorRef<Broadcast.HopReport> origin,
+      ActorRef<Result> replyTo) {
+    ByteBuffer view = payload.asReadOnlyBuffer();
+    Relay relay = new Relay(receiver, List.copyOf(downstream), origin);
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new ChunkSender(
+                        ctx, timers, settings, transferId, version, view,
+                        receiver.<Inbound>narrow(), replyTo, relay)));
   }
 
   private ChunkSender(
@@ -94,7 +131,8 @@ public final class ChunkSender extends AbstractBehavior<ChunkSender.Command> {
       long version,
       ByteBuffer payload,
       ActorRef<Inbound> receiver,
-      ActorRef<Result> replyTo) {
+      ActorRef<Result> replyTo,
+      Relay relay) {
     super(context);
     this.context = context;
     this.timers = timers;
@@ -105,6 +143,7 @@ public final class ChunkSender extends AbstractBehavior<ChunkSender.Command> {
     this.count = ChunkedPayload.chunkCount(payload.remaining(), settings.chunkBytes());
     this.receiver = receiver;
     this.replyTo = replyTo;
+    this.relay = relay;
     sendOffer();
   }
 
@@ -195,9 +234,24 @@ public final class ChunkSender extends AbstractBehavior<ChunkSender.Command> {
   }
 
   private void sendOffer() {
-    receiver.tell(
-        new ChunkedPayload.Offer(
-            transferId, version, count, payload.remaining(), context.getSelf().narrow()));
+    if (relay == null) {
+      receiver.tell(
+          new ChunkedPayload.Offer(
+              transferId, version, count, payload.remaining(), context.getSelf().narrow()));
+    } else {
+      relay
+          .receiver()
+          .tell(
+              new Broadcast.RelayOffer(
+                  transferId,
+                  version,
+                  count,
+                  payload.remaining(),
+                  context.getSelf().narrow(),
+                  relay.downstream(),
+                  0,
+                  relay.origin()));
+    }
     restartTimer();
   }
 
