@@ -1,19 +1,21 @@
 package dev.beaver.actors.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import dev.beaver.actors.LogCapture;
 import dev.beaver.actors.Role;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,41 +23,21 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Nodes over tls-tcp with mutual authentication: nodes holding certificates the cluster trusts form
- * a cluster; a node whose certificate is not trusted cannot join. Stores are generated with the
- * JDK's keytool.
+ * Nodes over tls-tcp with mutual authentication, set up as a deployment would be: stores made by
+ * {@code scripts/make-test-keystores.sh}, each node's settings read from {@code
+ * cluster-conf/tls.conf} with the variables of its {@code NAME.env}. Nodes holding certificates
+ * signed by the cluster CA form a cluster; a node whose certificate another CA signed cannot join,
+ * even though it trusts the cluster's CA (so it is the cluster's side, which requires and checks
+ * client certificates, that refuses it), and the cluster is not disturbed.
  */
 @Tag("slow")
-@Timeout(120)
+@Timeout(180)
 class TlsClusterTest {
 
   @TempDir Path dir;
 
-  private static final String PASSWORD = "changeit";
-
-  /**
-   * A PKCS12 key store with a fresh self-signed EC key. It doubles as the trust store: the JDK's
-   * PKIX trust manager trusts the certificates of key entries too, so nodes sharing it trust
-   * each other and nobody else (one keytool call per identity keeps the test fast).
-   */
-  private TlsSettings stores(String name) throws IOException, InterruptedException {
-    Path ks = dir.resolve(name + "-keystore.p12");
-    keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=" + name, "-validity", "2", "-storetype", "PKCS12",
-        "-keystore", ks.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-    return new TlsSettings(
-        ks.toString(), PASSWORD, PASSWORD, ks.toString(), PASSWORD, "TLSv1.3", false);
-  }
-
-  private static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "keytool finished");
-    assertEquals(0, p.exitValue(), "keytool " + String.join(" ", args) + ": " + out);
-  }
+  /** How long the untrusted node keeps trying (seed-node-timeout is 5 s: two join rounds). */
+  private static final Duration REFUSAL_WINDOW = Duration.ofSeconds(10);
 
   private static long upCount(BeaverNode node) {
     return StreamSupport.stream(node.cluster().state().getMembers().spliterator(), false)
@@ -63,42 +45,77 @@ class TlsClusterTest {
         .count();
   }
 
-  @Test
-  void shouldFormAClusterOnlyWithTrustedCertificates() throws Exception {
-    Config base = NodeTestSupport.base();
-    TlsSettings trusted = stores("cluster");
-    TlsSettings stranger = stores("stranger");
-    assertTrue(Files.size(Path.of(trusted.keyStore())) > 0);
-    NodeSettings defaults =
-        NodeSettings.fromRoot(base)
-            .withTransport(Transport.TLS_TCP)
+  /** Whether {@code node} knows {@code address} as a member in any status. */
+  private static boolean knows(BeaverNode node, Address address) {
+    for (Member m : node.cluster().state().getMembers()) {
+      if (m.address().equals(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Settings of the node that sourced {@code NAME.env} and stacked tls.conf. */
+  private NodeSettings node(String name, Config base, Role role) throws Exception {
+    Map<String, String> env = TestKeystores.readEnv(dir.resolve(name + ".env"));
+    NodeSettings s =
+        NodeSettings.fromRoot(TestKeystores.tlsConf(env, base))
             .withHostname("127.0.0.1")
             .withPort(0)
-            .withTls(trusted);
+            .withRoles(Set.of(role));
+    assertEquals(Transport.TLS_TCP, s.transport(), "tls.conf selects tls-tcp");
+    assertEquals(dir.resolve(name + ".p12").toString(), s.tls().keyStore());
+    assertEquals(dir.resolve("truststore.p12").toString(), s.tls().trustStore());
+    assertEquals(env.get("BEAVER_TLS_PASSWORD"), s.tls().keyStorePassword());
+    assertEquals(env.get("BEAVER_TLS_PASSWORD"), s.tls().keyPassword());
+    assertEquals(env.get("BEAVER_TLS_PASSWORD"), s.tls().trustStorePassword());
+    return s;
+  }
+
+  @Test
+  void shouldFormAClusterOnlyWithCertificatesFromTheClusterCa() throws Exception {
+    // Not the default password: shows it travels script -> env file -> tls.conf -> Pekko.
+    String out =
+        TestKeystores.make(
+            dir.toString(), "--nodes", "2", "--untrusted", "stranger", "--password", "t3st-pass'x");
+    assertTrue(out.contains(dir.resolve("node-1.p12").toString()), out);
+    assertTrue(out.contains("BEAVER_TLS_KEY_STORE"), out);
+
+    Config base = NodeTestSupport.base();
     BeaverNode a = null;
     BeaverNode b = null;
     BeaverNode c = null;
-    try {
-      a = BeaverNode.start(defaults.withRoles(Set.of(Role.COORDINATOR)), base);
+    try (LogCapture log = new LogCapture()) {
+      a = BeaverNode.start(node("node-1", base, Role.COORDINATOR), base);
       b =
           BeaverNode.start(
-              defaults.withRoles(Set.of(Role.LEARNER)).withSeedNodes(List.of(a.address())), base);
+              node("node-2", base, Role.LEARNER).withSeedNodes(List.of(a.address())), base);
       b.whenUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
       BeaverNode fa = a;
       BeaverNode fb = b;
       NodeTestSupport.await(
           Duration.ofSeconds(30), "both TLS nodes up", () -> upCount(fa) == 2 && upCount(fb) == 2);
 
+      // Same settings as node-2 but for the key store: the stranger's, from another CA.
       c =
           BeaverNode.start(
-              defaults
-                  .withTls(stranger)
-                  .withRoles(Set.of(Role.ROLLOUT))
-                  .withSeedNodes(List.of(a.address())),
-              base);
-      Thread.sleep(4000);
-      assertEquals(2, upCount(a), "the untrusted node did not join");
-      assertEquals(0, upCount(c), "the untrusted node is not up anywhere");
+              node("stranger", base, Role.ROLLOUT).withSeedNodes(List.of(a.address())), base);
+      Address stranger = c.address();
+      long deadline = System.nanoTime() + REFUSAL_WINDOW.toNanos();
+      while (System.nanoTime() < deadline) {
+        assertTrue(!knows(a, stranger) && !knows(b, stranger), "the stranger became a member");
+        assertEquals(0, upCount(c), "the stranger is up somewhere");
+        Thread.sleep(100);
+      }
+      assertTrue(!knows(c, a.address()), "the stranger never got the cluster's membership");
+      // It did reach the cluster, and TLS turned it away (not, say, a wrong address).
+      assertFalse(
+          log.containing("SSLHandshakeException").isEmpty(),
+          "a refused TLS handshake was logged: " + log.lines());
+      assertEquals(2, upCount(a), "the cluster still has both trusted nodes up");
+      assertEquals(2, upCount(b), "the cluster still has both trusted nodes up");
+      assertTrue(a.cluster().state().getUnreachable().isEmpty(), "nothing unreachable on node-1");
+      assertTrue(b.cluster().state().getUnreachable().isEmpty(), "nothing unreachable on node-2");
     } finally {
       NodeTestSupport.closeQuietly(c);
       NodeTestSupport.closeQuietly(b);

@@ -16,6 +16,9 @@ import dev.beaver.actors.serialization.TestKryoRegistrar.Nested;
 import dev.beaver.actors.serialization.TestKryoRegistrar.NotListed;
 import dev.beaver.actors.serialization.TestKryoRegistrar.Unregistered;
 import dev.beaver.actors.serialization.TestKryoRegistrar.WithSourceRef;
+import dev.beaver.actors.monitor.NodeSnapshot;
+import dev.beaver.actors.transfer.Broadcast;
+import dev.beaver.actors.transfer.ChunkReceiver;
 import dev.beaver.actors.transfer.ChunkSender;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import java.io.NotSerializableException;
@@ -81,6 +84,33 @@ class KryoSerializerTest {
         ChunkSender.Delivered.class,
         new ChunkSender.Delivered(42L, 3L, 4_500_000L, Duration.ofMillis(12)));
     m.put(ChunkSender.Failed.class, new ChunkSender.Failed(42L, 3L, "timed out"));
+    ActorRef<ChunkReceiver.Command> receiverRef =
+        testKit.<ChunkReceiver.Command>createTestProbe().ref();
+    ActorRef<Broadcast.HopReport> originRef = testKit.<Broadcast.HopReport>createTestProbe().ref();
+    m.put(
+        Broadcast.RelayOffer.class,
+        new Broadcast.RelayOffer(
+            42L, 3L, 5, 4_500_000L, replyRef, List.of(receiverRef, receiverRef), 1, originRef));
+    m.put(Broadcast.HopDone.class, new Broadcast.HopDone(42L, 3L, 1));
+    m.put(Broadcast.HopFailed.class, new Broadcast.HopFailed(42L, 3L, 2, "refused"));
+    m.put(
+        Broadcast.Delivered.class,
+        new Broadcast.Delivered(42L, 3L, 4_500_000L, 3, Duration.ofMillis(40)));
+    m.put(
+        Broadcast.Failed.class,
+        new Broadcast.Failed(42L, 3L, 1, "pekko://beaver@10.0.0.2:2552/user/x", "timed out"));
+    m.put(
+        NodeSnapshot.class,
+        new NodeSnapshot("pekko://beaver@10.0.0.2:2552", List.of("rollout"), 1_000L, 1.0, 100L,
+            200L, 0.5, 2,
+            List.of(new NodeSnapshot.ActorStats("/user/agent/worker-0", "worker-0", "rollout",
+                true, 10L, 0L, 1L, 2, 3L, 0.25, 1.0, Double.NaN, 4.0,
+                Map.of("rollout_tokens_total", 64.0), Map.of("rollout_tokens_total", 6.4),
+                Map.of("version_lag", 1.0, "generation_batch_size", 2.0))),
+            List.of(new NodeSnapshot.TrainingStep(3L, 1_000L,
+                Map.of("train/reward", -0.5, "train/lambda", 1.0, "train/cost", 2.0))),
+            List.of(new NodeSnapshot.Sample(1_000L, 2L, "Tell me a story.", "Once upon ✓",
+                0.5, Double.NaN))));
     Map<String, Integer> counts = new HashMap<>();
     counts.put("a", 1);
     counts.put("b", 2);
@@ -227,8 +257,75 @@ class KryoSerializerTest {
     lax.register(NotListed.class, 1099); // an id nobody registered
     Output out = new Output(256, -1);
     lax.writeObject(out, new Holder(new NotListed()));
+    NotSerializableException e =
+        assertThrows(
+            NotSerializableException.class,
+            () -> kryoSerializer().fromBinary(out.toBytes(), "1003"));
+    assertTrue(e.getMessage().contains("unregistered class ID: 1099"), e.getMessage());
+  }
+
+  /**
+   * Each hostile payload, fed to every entry point a received message can take: the serializer's
+   * byte[] and ByteBuffer paths, and Pekko's serialization extension by serializer id, which is how
+   * Artery's inbound stage resolves the serializer named in the envelope ({@code
+   * deserializeByteBuffer}). Tripwire is already loaded and initialized here, so only its instance
+   * counters can show whether it was instantiated.
+   */
+  @Test
+  void shouldRefuseHostilePayloadsWithoutInstantiatingTheClassTheyCarry() throws Exception {
+    // (expected refusal, payload)
+    List<Map.Entry<String, byte[]>> hostile =
+        List.of(
+            Map.entry("refusing a class named in the payload", HostilePayloads.tripwireByName()),
+            Map.entry(
+                "refusing a class named in the payload", HostilePayloads.tripwireByNameInAMap()),
+            Map.entry(
+                "unregistered class ID: " + HostilePayloads.TRIPWIRE_ID,
+                HostilePayloads.tripwireById()));
+    int before = Tripwire.instances();
+    KryoSerializer kryo = kryoSerializer();
+    for (Map.Entry<String, byte[]> h : hostile) {
+      byte[] bytes = h.getValue();
+      String manifest = HostilePayloads.HOLDER_MANIFEST;
+      NotSerializableException e =
+          assertThrows(NotSerializableException.class, () -> kryo.fromBinary(bytes, manifest));
+      assertTrue(e.getMessage().contains(h.getKey()), e.getMessage());
+      assertTrue(e.getMessage().contains(Holder.class.getName()), e.getMessage());
+      e =
+          assertThrows(
+              NotSerializableException.class,
+              () -> kryo.fromBinary(ByteBuffer.wrap(bytes), manifest));
+      assertTrue(e.getMessage().contains(h.getKey()), e.getMessage());
+      var viaExtension = serialization().deserialize(bytes, KryoSerializer.IDENTIFIER, manifest);
+      assertTrue(viaExtension.isFailure());
+      assertTrue(viaExtension.failed().get().getMessage().contains(h.getKey()));
+      ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+      assertThrows(
+          NotSerializableException.class,
+          () ->
+              serialization().deserializeByteBuffer(direct, KryoSerializer.IDENTIFIER, manifest));
+    }
+    assertEquals(before, Tripwire.instances(), "no Tripwire was instantiated from the wire");
+  }
+
+  @Test
+  void shouldRefuseJavaSerializedGadgetsAddressedToTheJavaSerializerId() throws Exception {
+    // Artery takes the serializer id from the envelope: a peer may name Java serialization (id 1)
+    // for any bytes. With allow-java-serialization = off, id 1 is Pekko's disabled serializer.
+    byte[] gadget = HostilePayloads.javaSerializedTripwire();
+    int before = Tripwire.instances();
+    var result = serialization().deserialize(gadget, 1, "");
+    assertTrue(result.isFailure());
+    assertTrue(
+        result.failed().get().getMessage().contains("allow-java-serialization"),
+        result.failed().get().getMessage());
+    ByteBuffer buf = ByteBuffer.wrap(gadget);
+    assertThrows(Exception.class, () -> serialization().deserializeByteBuffer(buf, 1, ""));
+    // And to the Kryo serializer under a registered manifest: not a Kryo message.
     assertThrows(
-        NotSerializableException.class, () -> kryoSerializer().fromBinary(out.toBytes(), "1003"));
+        NotSerializableException.class,
+        () -> kryoSerializer().fromBinary(gadget, HostilePayloads.HOLDER_MANIFEST));
+    assertEquals(before, Tripwire.instances(), "no Tripwire was instantiated from the wire");
   }
 
   @Test
