@@ -1,6 +1,8 @@
 package dev.beaver.learner.rl;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.beaver.data.SupervisedBatch;
@@ -11,6 +13,7 @@ import dev.beaver.learner.optim.AdamW;
 import dev.beaver.learner.optim.GradClip;
 import dev.beaver.learner.optim.LrSchedule;
 import dev.beaver.learner.optim.Param;
+import dev.beaver.learner.shard.GroupMember;
 import dev.beaver.learner.train.CausalLmLoss;
 import dev.beaver.learner.train.SupervisedLoop;
 import dev.beaver.learner.train.TrainableParams;
@@ -20,8 +23,10 @@ import dev.beaver.models.PretrainedModel;
 import dev.beaver.models.ScoreModel;
 import dev.beaver.models.generate.Generation;
 import dev.beaver.models.generate.SamplingParams;
+import dev.beaver.models.nn.HostTensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +37,15 @@ import java.util.Map;
  * every micro-batch first, then run {@code update_iters} passes of λ update → advantages → actor
  * step → critic steps over them. This synchronous loop is the reference trajectory that the
  * actor pipeline reproduces with {@code --max_staleness 0}.
+ *
+ * <p>A trainer built with a {@link GroupMember} is one shard of a data-parallel learner group:
+ * every shard is given the same (whole) rounds, computes the same targets and λ from them, but
+ * back-propagates only its slice of each micro-batch's rows (weighted by its share of the rows,
+ * so that the shards' gradients sum to the single learner's), and takes the optimizer step
+ * through the group (sharded AdamW state, see {@code dev.beaver.learner.shard}). PTX batches
+ * are back-propagated by the leader (rank 0) only. Only the leader evaluates and writes
+ * checkpoints; every shard must still reach {@link #save} at the same steps (the optimizer state
+ * is gathered there). Without a member (the default) nothing changes.
  */
 public final class RlTrainer {
   private final RlSettings s;
@@ -50,6 +64,7 @@ public final class RlTrainer {
   private final LagrangeMultiplier lambda;
   private final ScoreModel evalReward;
   private final ScoreModel evalCost;
+  private final GroupMember member;
   private List<SupervisedBatch> ptxBatches = List.of();
   private long policyVersion;
   private TrainerState state;
@@ -67,7 +82,19 @@ public final class RlTrainer {
   public RlTrainer(RlSettings settings, CausalLm actor, CausalLm reference, ScoreModel rewardModel,
       ScoreModel costModel, ScoreModel rewardCritic, ScoreModel costCritic, NDManager manager,
       SupervisedLoop.Listener listener) {
+    this(settings, actor, reference, rewardModel, costModel, rewardCritic, costCritic, manager,
+        listener, null);
+  }
+
+  /**
+   * A trainer that is one shard of a learner group ({@code member} null: a group of one, as the
+   * constructor above). The member's optimizer state replaces the local AdamW moments.
+   */
+  public RlTrainer(RlSettings settings, CausalLm actor, CausalLm reference, ScoreModel rewardModel,
+      ScoreModel costModel, ScoreModel rewardCritic, ScoreModel costCritic, NDManager manager,
+      SupervisedLoop.Listener listener, GroupMember member) {
     this.s = settings;
+    this.member = member;
     this.actor = actor;
     this.rewardCritic = rewardCritic;
     this.costCritic = settings.algorithm() == RlSettings.Algorithm.PPO_LAG ? costCritic : null;
@@ -84,10 +111,20 @@ public final class RlTrainer {
         TrainableParams.of(rewardCritic.decoder().weights(), settings.criticWeightDecay());
     this.costCriticParams = this.costCritic == null ? List.of()
         : TrainableParams.of(this.costCritic.decoder().weights(), settings.criticWeightDecay());
-    this.actorOpt = AdamW.withSafeRlhfDefaults(manager, actorParams);
-    this.rewardCriticOpt = AdamW.withSafeRlhfDefaults(manager, rewardCriticParams);
-    this.costCriticOpt = this.costCritic == null ? null
-        : AdamW.withSafeRlhfDefaults(manager, costCriticParams);
+    if (member == null) {
+      this.actorOpt = AdamW.withSafeRlhfDefaults(manager, actorParams);
+      this.rewardCriticOpt = AdamW.withSafeRlhfDefaults(manager, rewardCriticParams);
+      this.costCriticOpt = this.costCritic == null ? null
+          : AdamW.withSafeRlhfDefaults(manager, costCriticParams);
+    } else {
+      // The group's shards own the moments; the parameters only need to record gradients.
+      for (List<Param> ps : List.of(actorParams, rewardCriticParams, costCriticParams)) {
+        ps.forEach(p -> p.value().setRequiresGradient(true));
+      }
+      this.actorOpt = null;
+      this.rewardCriticOpt = null;
+      this.costCriticOpt = null;
+    }
     this.lambda = settings.algorithm() == RlSettings.Algorithm.PPO_LAG
         ? new LagrangeMultiplier(settings.lambdaInit(), settings.lambdaLr(), settings.lambdaMax(),
             settings.threshold(), settings.lambdaUpdateDelaySteps(),
@@ -135,10 +172,20 @@ public final class RlTrainer {
     state = TrainerState.start(s.seed());
     if (resume != null) {
       state = Checkpoints.readState(resume);
-      Checkpoints.loadOptimizer(resume, "actor", actorOpt);
-      Checkpoints.loadOptimizer(resume, "reward_critic", rewardCriticOpt);
-      if (costCriticOpt != null) {
-        Checkpoints.loadOptimizer(resume, "cost_critic", costCriticOpt);
+      if (member == null) {
+        Checkpoints.loadOptimizer(resume, "actor", actorOpt);
+        Checkpoints.loadOptimizer(resume, "reward_critic", rewardCriticOpt);
+        if (costCriticOpt != null) {
+          Checkpoints.loadOptimizer(resume, "cost_critic", costCriticOpt);
+        }
+      } else {
+        // Checkpoints hold full AdamW states (the same for every K): each shard keeps its range.
+        for (GroupMember.ModelStep m : modelSteps(0, 0)) {
+          try (AdamW full = AdamW.withSafeRlhfDefaults(manager, m.params())) {
+            Checkpoints.loadOptimizer(resume, m.name(), full);
+            member.loadOptimizerState(m.name(), m.params(), full.state());
+          }
+        }
       }
       restore(state.extra());
     }
@@ -212,30 +259,34 @@ public final class RlTrainer {
               lambda == null ? 0.0 : lambda.lambda());
           boolean ptx = s.ptxCoeff() > 0 && !ptxBatches.isEmpty();
           double actorScale = ptx ? scale / 2 : scale;
-          double actorLoss = RlUpdate.actorBackward(sm, actor.decoder(), e,
-              weights == null ? t.actorAdvantages()
-                  : t.actorAdvantages().mul(sm.create(weights)), s, actorScale);
-          check(step + 1, "actor loss", actorLoss);
-          if (ptx) {
-            SupervisedBatch pb = ptxBatches.get(ptxCursor++ % ptxBatches.size());
-            double ptxLoss = dev.beaver.learner.optim.Autograd.backward(
-                () -> CausalLmLoss.loss(actor.decoder(), sm, pb.inputIds(), pb.labels(),
-                    pb.attentionMask()), actorScale * s.ptxCoeff());
-            metrics.put("train/ptx_loss", ptxLoss);
-          }
-          double rcLoss = RlUpdate.criticBackward(sm, rewardCritic.decoder(), e,
-              e.rewardValues(), t.rewardReturns(), s, scale);
-          check(step + 1, "reward critic loss", rcLoss);
-          Double ccLoss = null;
-          if (costCritic != null) {
-            ccLoss = RlUpdate.criticBackward(sm, costCritic.decoder(), e, e.costValues(),
-                t.costReturns(), s, scale);
-            check(step + 1, "cost critic loss", ccLoss);
-          }
-          metrics.put("train/actor_loss", actorLoss);
-          metrics.put("train/reward_critic_loss", rcLoss);
-          if (ccLoss != null) {
-            metrics.put("train/cost_critic_loss", ccLoss);
+          if (member == null) {
+            double actorLoss = RlUpdate.actorBackward(sm, actor.decoder(), e,
+                weights == null ? t.actorAdvantages()
+                    : t.actorAdvantages().mul(sm.create(weights)), s, actorScale);
+            check(step + 1, "actor loss", actorLoss);
+            if (ptx) {
+              SupervisedBatch pb = ptxBatches.get(ptxCursor++ % ptxBatches.size());
+              double ptxLoss = dev.beaver.learner.optim.Autograd.backward(
+                  () -> CausalLmLoss.loss(actor.decoder(), sm, pb.inputIds(), pb.labels(),
+                      pb.attentionMask()), actorScale * s.ptxCoeff());
+              metrics.put("train/ptx_loss", ptxLoss);
+            }
+            double rcLoss = RlUpdate.criticBackward(sm, rewardCritic.decoder(), e,
+                e.rewardValues(), t.rewardReturns(), s, scale);
+            check(step + 1, "reward critic loss", rcLoss);
+            Double ccLoss = null;
+            if (costCritic != null) {
+              ccLoss = RlUpdate.criticBackward(sm, costCritic.decoder(), e, e.costValues(),
+                  t.costReturns(), s, scale);
+              check(step + 1, "cost critic loss", ccLoss);
+            }
+            metrics.put("train/actor_loss", actorLoss);
+            metrics.put("train/reward_critic_loss", rcLoss);
+            if (ccLoss != null) {
+              metrics.put("train/cost_critic_loss", ccLoss);
+            }
+          } else {
+            shardBackward(sm, e, weights, t, actorScale, scale, ptx, metrics);
           }
           String prefix = s.algorithm() == RlSettings.Algorithm.REWARD_SHAPING
               ? "shaped_reward" : "reward";
@@ -251,7 +302,14 @@ public final class RlTrainer {
         } else if (s.algorithm() == RlSettings.Algorithm.REWARD_SHAPING) {
           metrics.put("train/episode_cost", RlUpdate.mean(e.cost()));
         }
-        if (boundary) {
+        if (boundary && member != null) {
+          long at = step + 1;
+          member.optimizerStep(modelSteps(actorSchedule.lr(updates), criticSchedule.lr(updates)),
+              s.maxGradNorm(), lambda == null ? Double.NaN : lambda.lambda(),
+              (name, norm) -> check(at, name.replace('_', ' ') + " gradient norm", norm));
+          updates++;
+          policyVersion++;
+        } else if (boundary) {
           stepOptimizer(actorParams, actorOpt, actorSchedule.lr(updates), step + 1, "actor");
           stepOptimizer(rewardCriticParams, rewardCriticOpt, criticSchedule.lr(updates),
               step + 1, "reward critic");
@@ -283,7 +341,7 @@ public final class RlTrainer {
           save(state);
         }
         if (s.needEval() && "steps".equals(s.evalStrategy()) && step % s.evalInterval() == 0
-            && evalPrompts != null) {
+            && evalPrompts != null && isLeader()) {
           listener.accept(evaluate(evalPrompts), step);
         }
       }
@@ -292,9 +350,90 @@ public final class RlTrainer {
 
   /** Ends an epoch: runs the per-epoch evaluation when configured. */
   public void endEpoch(List<List<int[]>> evalPrompts) {
-    if (s.needEval() && "epoch".equals(s.evalStrategy()) && evalPrompts != null) {
+    if (s.needEval() && "epoch".equals(s.evalStrategy()) && evalPrompts != null && isLeader()) {
       listener.accept(evaluate(evalPrompts), step);
     }
+  }
+
+  /** Whether this trainer logs, evaluates and writes checkpoints (no group, or rank 0). */
+  public boolean isLeader() {
+    return member == null || member.rank() == 0;
+  }
+
+  /** The group member, or null for a trainer on its own. */
+  public GroupMember member() {
+    return member;
+  }
+
+  /**
+   * A shard's backward passes over its rows {@code [lo, hi)} of micro-batch {@code e}: targets
+   * come from the whole micro-batch (row-wise, so equal to the slice's own), losses are the
+   * slice's masked means, weighted by its share of the rows (safe-rlhf's loss is a per-row mean
+   * then a batch mean, so the shards' gradients add up to the whole batch's). The loss metrics
+   * are this shard's slice's (absent when the slice is empty).
+   */
+  private void shardBackward(NDManager sm, Experience e, float[][] weights, RlUpdate.Targets t,
+      double actorScale, double scale, boolean ptx, Map<String, Double> metrics) {
+    int rows = e.batchSize();
+    int lo = GroupMember.rowStart(member.rank(), member.size(), rows);
+    int hi = GroupMember.rowStart(member.rank() + 1, member.size(), rows);
+    double share = (double) (hi - lo) / rows;
+    // The same order of backward passes as the single learner (actor, PTX, critics).
+    Experience part = hi == lo ? null : rowSlice(e, lo, hi);
+    NDIndex slice = new NDIndex("{}:{}", lo, hi);
+    if (part != null) {
+      NDArray advantages = weights == null ? t.actorAdvantages()
+          : t.actorAdvantages().mul(sm.create(weights));
+      double actorLoss = RlUpdate.actorBackward(sm, actor.decoder(), part, advantages.get(slice),
+          s, actorScale * share);
+      check(step + 1, "actor loss", actorLoss);
+      metrics.put("train/actor_loss", actorLoss);
+    }
+    if (ptx) {
+      SupervisedBatch pb = ptxBatches.get(ptxCursor++ % ptxBatches.size());
+      if (member.rank() == 0) {
+        double ptxLoss = dev.beaver.learner.optim.Autograd.backward(
+            () -> CausalLmLoss.loss(actor.decoder(), sm, pb.inputIds(), pb.labels(),
+                pb.attentionMask()), actorScale * s.ptxCoeff());
+        metrics.put("train/ptx_loss", ptxLoss);
+      }
+    }
+    if (part == null) {
+      return;
+    }
+    double rcLoss = RlUpdate.criticBackward(sm, rewardCritic.decoder(), part,
+        part.rewardValues(), t.rewardReturns().get(slice), s, scale * share);
+    check(step + 1, "reward critic loss", rcLoss);
+    metrics.put("train/reward_critic_loss", rcLoss);
+    if (costCritic != null) {
+      double ccLoss = RlUpdate.criticBackward(sm, costCritic.decoder(), part, part.costValues(),
+          t.costReturns().get(slice), s, scale * share);
+      check(step + 1, "cost critic loss", ccLoss);
+      metrics.put("train/cost_critic_loss", ccLoss);
+    }
+  }
+
+  /** Rows {@code [lo, hi)} of a micro-batch (same columns and prompt start). */
+  static Experience rowSlice(Experience e, int lo, int hi) {
+    return new Experience(Arrays.copyOfRange(e.inputIds(), lo, hi),
+        Arrays.copyOfRange(e.attentionMask(), lo, hi), e.start(),
+        Arrays.copyOfRange(e.logProbs(), lo, hi), Arrays.copyOfRange(e.refLogProbs(), lo, hi),
+        Arrays.copyOfRange(e.reward(), lo, hi),
+        e.cost() == null ? null : Arrays.copyOfRange(e.cost(), lo, hi),
+        Arrays.copyOfRange(e.rewardValues(), lo, hi),
+        e.costValues() == null ? null : Arrays.copyOfRange(e.costValues(), lo, hi),
+        e.policyVersion());
+  }
+
+  /** The models the optimizer steps, in order, with their checkpoint names. */
+  private List<GroupMember.ModelStep> modelSteps(double actorLr, double criticLr) {
+    List<GroupMember.ModelStep> out = new ArrayList<>();
+    out.add(new GroupMember.ModelStep("actor", actorParams, actorLr));
+    out.add(new GroupMember.ModelStep("reward_critic", rewardCriticParams, criticLr));
+    if (costCritic != null) {
+      out.add(new GroupMember.ModelStep("cost_critic", costCriticParams, criticLr));
+    }
+    return out;
   }
 
   /** The current trainer state (after the last {@link #trainBatch}). */
@@ -394,8 +533,15 @@ public final class RlTrainer {
     }
   }
 
-  /** Writes a checkpoint of the actor, critics, optimizers, λ and the prompt cursor. */
+  /**
+   * Writes a checkpoint of the actor, critics, optimizers, λ and the prompt cursor. In a group,
+   * every shard must call it (the sharded optimizer state is gathered to the leader, which writes
+   * the same files as a single learner; the others return null).
+   */
   public Path save(TrainerState state) {
+    if (member != null) {
+      return saveSharded(state);
+    }
     Map<String, PretrainedModel> models = new LinkedHashMap<>();
     models.put("actor", actor);
     models.put("reward_critic", rewardCritic);
@@ -407,6 +553,31 @@ public final class RlTrainer {
       opts.put("cost_critic", costCriticOpt);
     }
     return Checkpoints.save(s.outputDir(), state, models, opts);
+  }
+
+  private Path saveSharded(TrainerState state) {
+    Map<String, Map<String, HostTensor>> gathered =
+        member.gatherOptimizerState(modelSteps(0, 0));
+    if (member.rank() != 0) {
+      return null;
+    }
+    Map<String, PretrainedModel> models = new LinkedHashMap<>();
+    models.put("actor", actor);
+    models.put("reward_critic", rewardCritic);
+    if (costCritic != null) {
+      models.put("cost_critic", costCritic);
+    }
+    Map<String, AdamW> opts = new LinkedHashMap<>();
+    try {
+      for (GroupMember.ModelStep m : modelSteps(0, 0)) {
+        AdamW full = AdamW.withSafeRlhfDefaults(manager, m.params());
+        opts.put(m.name(), full);
+        full.load(gathered.get(m.name()));
+      }
+      return Checkpoints.save(s.outputDir(), state, models, opts);
+    } finally {
+      opts.values().forEach(AdamW::close);
+    }
   }
 
   private JsonObject stateJson() {
