@@ -2,7 +2,8 @@
 # Builds the bench module, runs the JMH suite and prints one table of ratios (candidate ÷ baseline
 # measured in the same run), as docs/benchmarks.md shows it.
 #
-#   scripts/bench.sh               quick run (~9 min on 2 idle cores; much longer on a busy one)
+#   scripts/bench.sh               quick run (~9 min on 2 idle cores plus ~5 min of weight
+#                                  broadcast; much longer on a busy one)
 #   scripts/bench.sh --full        longer warm-up and measurement (~25 min)
 #   scripts/bench.sh -- ARGS...    one JMH run with your own arguments instead of the suite, e.g.
 #                                  scripts/bench.sh -- Decode -p model=stories260K -p newTokens=256
@@ -40,7 +41,7 @@ main() {
   JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   CP="bench/target/benchmarks.jar:bench/target/lib/*"
   OUT=bench/target
-  GROUPS_RUN=(core llama20m-cache llama20m-recompute stories260K-256 ppo-lag pipeline gemm-end custom)
+  GROUPS_RUN=(core llama20m-cache llama20m-recompute stories260K-256 ppo-lag pipeline monitoring broadcast gemm-end custom)
   # Only this script's own files: other JMH runs may share bench/target.
   rm -f "$OUT/jmh.json"
   for g in "${GROUPS_RUN[@]}"; do rm -f "$OUT/jmh-$g.json" "$OUT/jmh-$g.log"; done
@@ -81,12 +82,16 @@ main() {
       STEADY=(-f 1 -wi 3 -i 5 -w 3s -r 5s)
       HEAVY=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
       RL=(-f 1 -wi 1 -i 5 -w 1s -r 1s)
+      BCAST=(-f 1 -wi 3 -i 5 -w 1s -r 2s)
     else
       STEADY=(-f 1 -wi 2 -i 3 -w 2s -r 3s)
       # Cases of tens of seconds per operation: one warm-up operation, one measured.
       HEAVY=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
       # RL iterations and pipeline runs (1-20 s per operation): one warm-up, two measured.
       RL=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
+      # Weight broadcast: 0.1-3 s per operation; the first warm-up iteration includes the
+      # associations' handshakes and the receivers' JIT.
+      BCAST=(-f 1 -wi 2 -i 3 -w 1s -r 2s)
     fi
     B=dev.beaver.bench
     # 1. The GEMM baseline, the training step and stories260K decoding at 64 new tokens.
@@ -117,8 +122,16 @@ main() {
     #    (calibrated at setup so that rollout and learning of a round take the same time).
     if [[ $HAVE_STORIES == 1 ]]; then
       run pipeline "$B.PipelineBenchmark\." "${RL[@]}"
+      # 5b. Monitoring overhead: the same job with monitoring and the dashboard on, then off
+      #     (order alternating), real sampling; ratio of steady-state samples/s (~2 min); and
+      #     the worst case per message (an empty actor, plain vs instrumented).
+      run monitoring "$B.Monitoring(Message)?Benchmark\." "${RL[@]}"
     fi
-    # 6. The GEMM baseline again: Report uses the faster of the two, so that a baseline measured
+    # 6. Weight broadcast between JVMs on loopback (child receiver JVMs started per trial): raw
+    #    java.net TCP (the baseline), one ChunkSender per receiver, and the pipelined relay
+    #    (Broadcast), to R = 1, 2, 4 receivers, 64 MiB each (~2-4 min). Needs no model files.
+    run broadcast "$B.BroadcastBenchmark\." -p payloadMiB=64 "${BCAST[@]}"
+    # 7. The GEMM baseline again: Report uses the faster of the two, so that a baseline measured
     #    while the machine was busy does not flatter the ratios.
     run gemm-end "$B.MatmulBenchmark\." "${STEADY[@]}"
   fi

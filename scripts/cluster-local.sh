@@ -10,6 +10,9 @@
 # Defaults: R=1, S=1, K=1 (one learner shard), --command ppo-lag, --transport tcp (on one host
 # Artery's tcp is faster than aeron-udp and spins no CPU; aeron-udp is the cross-host default).
 # Each node's pid and log: D/nodes/ROLE-I.pid and D/nodes/ROLE-I.log (coordinator-0 is the seed).
+# A rollout or scorer node that dies while the job runs is started again (same role and log,
+# appended): it rejoins the job and gets the current weights. --no_restart turns this off. A lost
+# learner ends the job; run it again with --resume_from_checkpoint D/checkpoint-N.
 # Environment: BEAVER_CMD (how to run beaver, split on whitespace; default scripts/beaver),
 # BEAVER_SEED_PORT (the seed's port; default a free one).
 set -euo pipefail
@@ -17,6 +20,7 @@ set -euo pipefail
 main() {
   ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   local rollout=1 scorer=1 learner=1 command=ppo-lag transport=tcp
+  RESTART=1
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --rollout_nodes) rollout="$2"; shift 2 ;;
@@ -24,6 +28,7 @@ main() {
       --learner_nodes) learner="$2"; shift 2 ;;
       --command) command="$2"; shift 2 ;;
       --transport) transport="$2"; shift 2 ;;
+      --no_restart) RESTART=0; shift ;;
       --) shift; break ;;
       -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
       *) echo "error: unknown option '$1' (job flags go after --; try --help)" >&2; exit 2 ;;
@@ -55,6 +60,7 @@ main() {
   local port="${BEAVER_SEED_PORT:-$(free_port)}"
   local seed="127.0.0.1:$port"
   PIDS=()
+  NODES=()
   trap stop_nodes EXIT
   trap 'exit 130' INT TERM
 
@@ -69,6 +75,10 @@ main() {
   echo "cluster: seed $seed, $learner learner, $scorer scorer, $rollout rollout node(s); logs in $out/nodes" >&2
 
   local status=0
+  while kill -0 "$coordinator" 2>/dev/null; do
+    [[ $RESTART == 1 ]] && restart_dead_nodes "$seed" "$transport" "$out"
+    sleep 1
+  done
   wait "$coordinator" || status=$?
   if [[ $status -ne 0 ]]; then
     echo "job failed (exit $status); last lines of $out/nodes/coordinator-0.log:" >&2
@@ -80,10 +90,32 @@ main() {
 start_nodes() {
   local role="$1" count="$2" seed="$3" transport="$4" out="$5" i
   for ((i = 0; i < count; i++)); do
-    "${BEAVER[@]}" node --role "$role" --seed_nodes "$seed" --port 0 --transport "$transport" \
-      >"$out/nodes/$role-$i.log" 2>&1 &
-    echo $! >"$out/nodes/$role-$i.pid"
-    PIDS+=($!)
+    start_node "$role" "$i" "$seed" "$transport" "$out"
+  done
+}
+
+start_node() {
+  local role="$1" i="$2" seed="$3" transport="$4" out="$5"
+  "${BEAVER[@]}" node --role "$role" --seed_nodes "$seed" --port 0 --transport "$transport" \
+    >>"$out/nodes/$role-$i.log" 2>&1 &
+  echo $! >"$out/nodes/$role-$i.pid"
+  PIDS+=($!)
+  NODES+=("$role-$i")
+}
+
+restart_dead_nodes() {
+  local seed="$1" transport="$2" out="$3" name pid
+  for name in "${NODES[@]}"; do
+    pid="$(cat "$out/nodes/$name.pid")"
+    # A stopped (SIGSTOP) node is alive: the cluster decides about it.
+    if [[ "$name" != learner-* ]] && ! kill -0 "$pid" 2>/dev/null; then
+      echo "node $name (pid $pid) died; starting it again" >&2
+      echo "--- restarted $(date -u +%FT%TZ) ---" >>"$out/nodes/$name.log"
+      "${BEAVER[@]}" node --role "${name%-*}" --seed_nodes "$seed" --port 0 \
+        --transport "$transport" >>"$out/nodes/$name.log" 2>&1 &
+      echo $! >"$out/nodes/$name.pid"
+      PIDS+=($!)
+    fi
   done
 }
 

@@ -37,6 +37,9 @@ public final class Report {
   static final String MATMUL = MatmulBenchmark.class.getName() + ".matmul";
   static final String PPO = PpoLagIterationBenchmark.class.getName() + ".iteration";
   static final String PIPELINE = PipelineBenchmark.class.getName() + ".syncAndAsync";
+  static final String MONITORING = MonitoringBenchmark.class.getName() + ".withAndWithout";
+  static final String MONITORING_MESSAGES = MonitoringMessageBenchmark.class.getName() + ".send";
+  static final String BROADCAST = BroadcastBenchmark.class.getName() + ".broadcast";
 
   /**
    * One JMH result: benchmark method, parameters, mean seconds per operation, and the spread of
@@ -255,12 +258,16 @@ public final class Report {
       rows.add(new String[] {"asynchronous vs synchronous pipeline, samples/s", "n/a", "n/a",
           "n/a (PipelineBenchmark not run)", "≥ 1.8×", ""});
     }
-    rows.add(new String[] {"weight broadcast vs raw loopback TCP, bytes/s", "n/a", "n/a",
-        "n/a (later issue: weight broadcast)", "≥ 0.5", ""});
-    rows.add(new String[] {"weight broadcast, time to 4 workers vs 1", "n/a", "n/a",
-        "n/a (later issue: weight broadcast)", "≤ 1.5×", ""});
-    rows.add(new String[] {"instrumentation overhead, pipeline throughput", "n/a", "n/a",
-        "n/a (later issue: monitoring)", "< 5%", ""});
+    if (!broadcastRows(notes)) {
+      rows.add(new String[] {"weight broadcast vs raw loopback TCP, bytes/s", "n/a", "n/a",
+          "n/a (BroadcastBenchmark not run)", "≥ 0.5", ""});
+      rows.add(new String[] {"weight broadcast, time to 4 workers vs 1", "n/a", "n/a",
+          "n/a (BroadcastBenchmark not run)", "≤ 1.5×", ""});
+    }
+    if (!monitoringRows(notes)) {
+      rows.add(new String[] {"instrumentation overhead, pipeline throughput", "n/a", "n/a",
+          "n/a (MonitoringBenchmark not run)", "< 5%", ""});
+    }
 
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Baseline: fp32 GEMM through DJL → libtorch = %s%n%n",
@@ -508,6 +515,161 @@ public final class Report {
             fmt(100 * r.sum(mode + "LearnerWaitSeconds") / seconds, 0),
             fmt(r.sum(mode + "Staleness0Rows"), 0), fmt(r.sum(mode + "Staleness1Rows"), 0),
             fmt(r.sum("pairs"), 0)));
+      }
+    }
+    return any;
+  }
+
+  /**
+   * MonitoringBenchmark: steady-state samples/s with monitoring and the dashboard on ÷ without;
+   * the overhead is 1 − that ratio.
+   */
+  private boolean monitoringRows(List<String> notes) {
+    boolean any = false;
+    for (Result r : results) {
+      if (!r.benchmark().equals(MONITORING)) {
+        continue;
+      }
+      any = true;
+      String what = r.param("model") + ", " + r.param("rounds") + " rounds × "
+          + r.param("batch") + " prompts, micro-batch " + r.param("trainBatch") + ", "
+          + r.param("workers") + " worker(s), max_length " + r.param("maxLength");
+      double on = r.sum("onSteadySamples") / r.sum("onSteadySeconds");
+      double off = r.sum("offSteadySamples") / r.sum("offSteadySeconds");
+      double ratio = on / off;
+      rows.add(new String[] {"instrumentation overhead, pipeline throughput (monitoring +"
+          + " dashboard on ÷ off, steady state): " + what, fmt(on, 2) + " samples/s",
+          fmt(off, 2) + " samples/s", fmt(ratio, 3) + " (overhead "
+          + fmt(100 * (1 - ratio), 1) + "%)", "≥ 0.95 (< 5%)", verdict(ratio >= 0.95)});
+      // Per operation (one pair of runs): robust to a pair disturbed by other load.
+      List<Double> pairs = new ArrayList<>();
+      List<Double> os = r.secondary().getOrDefault("onSteadySamples", List.of());
+      List<Double> ot = r.secondary().getOrDefault("onSteadySeconds", List.of());
+      List<Double> fs = r.secondary().getOrDefault("offSteadySamples", List.of());
+      List<Double> ft = r.secondary().getOrDefault("offSteadySeconds", List.of());
+      for (int i = 0; i < Math.min(Math.min(os.size(), ot.size()), Math.min(fs.size(),
+          ft.size())); i++) {
+        pairs.add((os.get(i) / ot.get(i)) / (fs.get(i) / ft.get(i)));
+      }
+      java.util.Collections.sort(pairs);
+      double median = pairs.isEmpty() ? Double.NaN : pairs.size() % 2 == 1
+          ? pairs.get(pairs.size() / 2)
+          : (pairs.get(pairs.size() / 2 - 1) + pairs.get(pairs.size() / 2)) / 2;
+      if (!pairs.isEmpty()) {
+        notes.add(String.format(Locale.ROOT, "Monitoring, on ÷ off per pair of runs (steady"
+            + " state): median %s, range %s–%s over %d pair(s).", fmt(median, 3),
+            fmt(pairs.get(0), 3), fmt(pairs.get(pairs.size() - 1), 3), pairs.size()));
+      }
+      double onRun = r.sum("onSamples") / r.sum("onSeconds");
+      double offRun = r.sum("offSamples") / r.sum("offSeconds");
+      notes.add(String.format(Locale.ROOT, "Monitoring (%s): whole runs %s vs %s samples/s"
+          + " (ratio %s); %s pair(s) of runs, order alternating; %s dashboard reads answered"
+          + " during the monitored runs.", what, fmt(onRun, 2), fmt(offRun, 2),
+          fmt(onRun / offRun, 3), fmt(r.sum("pairs"), 0), fmt(r.sum("scrapes"), 0)));
+    }
+    Result on = null;
+    Result off = null;
+    for (Result r : results) {
+      if (r.benchmark().equals(MONITORING_MESSAGES)) {
+        if ("on".equals(r.param("monitoring"))) {
+          on = r;
+        } else if ("off".equals(r.param("monitoring"))) {
+          off = r;
+        }
+      }
+    }
+    if (on != null && off != null) {
+      any = true;
+      double onNs = on.secondsPerOp() * 1e9;
+      double offNs = off.secondsPerOp() * 1e9;
+      rows.add(new String[] {"instrumentation, time per message of an empty actor (worst case;"
+          + " pipeline messages carry ms of model work)", fmt(onNs, 0) + " ns" + err(on),
+          fmt(offNs, 0) + " ns" + err(off), fmt(onNs / offNs, 2) + "× (+" + fmt(onNs - offNs, 0)
+          + " ns per message)", "", "indicative"});
+    }
+    return any;
+  }
+
+  private Result broadcast(String mode, int receivers, String payloadMiB) {
+    for (Result r : results) {
+      if (r.benchmark().equals(BROADCAST) && mode.equals(r.param("mode"))
+          && r.intParam("receivers") == receivers && payloadMiB.equals(r.param("payloadMiB"))) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static String mibS(double bytes, Result r) {
+    return fmt(bytes / r.secondsPerOp() / (1 << 20), 0) + " MiB/s" + err(r);
+  }
+
+  private static String ms(Result r) {
+    return fmt(r.secondsPerOp() * 1e3, 0) + " ms" + err(r);
+  }
+
+  /**
+   * Weight broadcast between JVMs on loopback (BroadcastBenchmark): chunked transfer bytes/s
+   * against raw TCP sockets of the same run, and broadcast time to R receivers against one, for
+   * the pipelined relay ({@code Broadcast}) and for R independent senders (the learner's way
+   * before the relay).
+   */
+  private boolean broadcastRows(List<String> notes) {
+    Set<String> sizes = new TreeSet<>();
+    for (Result r : results) {
+      if (r.benchmark().equals(BROADCAST)) {
+        sizes.add(r.param("payloadMiB"));
+      }
+    }
+    boolean any = false;
+    for (String size : sizes) {
+      double bytes = Double.parseDouble(size) * (1 << 20);
+      Result raw = broadcast("rawTcp", 1, size);
+      String what = size + " MiB, JVM to JVM over 127.0.0.1";
+      for (String mode : new String[] {"independent", "relay"}) {
+        Result one = broadcast(mode, 1, size);
+        if (raw != null && one != null) {
+          any = true;
+          double ratio = raw.secondsPerOp() / one.secondsPerOp();
+          rows.add(new String[] {"weight broadcast vs raw loopback TCP, bytes/s: "
+              + (mode.equals("relay") ? "Broadcast (relay) to 1 receiver"
+                  : "ChunkSender to 1 receiver") + ", " + what,
+              mibS(bytes, one), mibS(bytes, raw) + " (java.net sockets)", fmt(ratio, 2),
+              "≥ 0.5", verdict(ratio >= 0.5)});
+        }
+      }
+      for (String mode : new String[] {"relay", "independent"}) {
+        Result one = broadcast(mode, 1, size);
+        for (int n : new int[] {2, 4}) {
+          Result many = broadcast(mode, n, size);
+          if (one == null || many == null) {
+            continue;
+          }
+          any = true;
+          double ratio = many.secondsPerOp() / one.secondsPerOp();
+          boolean target = n == 4 && mode.equals("relay");
+          rows.add(new String[] {"weight broadcast, time to " + n + " workers vs 1: "
+              + (mode.equals("relay") ? "pipelined relay (Broadcast)"
+                  : "independent senders (one ChunkSender per worker)") + ", " + what,
+              ms(many), ms(one), fmt(ratio, 2) + "×", "≤ 1.5× (4 workers)",
+              target ? verdict(ratio <= 1.5) : "indicative"});
+        }
+      }
+      StringBuilder times = new StringBuilder();
+      for (String mode : new String[] {"rawTcp", "independent", "relay"}) {
+        for (int n : new int[] {1, 2, 4}) {
+          Result r = broadcast(mode, n, size);
+          if (r != null) {
+            times.append(times.length() == 0 ? "" : "; ").append(mode).append(" R=").append(n)
+                .append(": ").append(ms(r)).append(" (")
+                .append(fmt(n * bytes / r.secondsPerOp() / (1 << 20), 0))
+                .append(" MiB/s delivered)");
+          }
+        }
+      }
+      if (times.length() > 0) {
+        notes.add("Weight broadcast, " + what + ", time per broadcast: " + times
+            + ". Every JVM (sender and R receivers) shares this machine's cores.");
       }
     }
     return any;

@@ -18,7 +18,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Scored experience waiting for the learner, keyed by round and micro-batch, bounded by
  * {@code capacity} micro-batches. The coordinator admits no more work than the buffer holds, so a
  * full buffer stops admission; an {@link Add} beyond the bound is an invariant violation and stops
- * the buffer. The learner takes whole rounds, in micro-batch order (the trainer's order).
+ * the buffer. The first copy of a micro-batch is kept (work dispatched again after a lost node or
+ * a stalled worker may arrive twice) and reported {@link Coordinator.Stored}. The learner takes whole rounds, in micro-batch order (the trainer's order).
  */
 public final class ExperienceBuffer extends AbstractBehavior<ExperienceBuffer.Command> {
   public sealed interface Command {}
@@ -36,17 +37,27 @@ public final class ExperienceBuffer extends AbstractBehavior<ExperienceBuffer.Co
       implements NoSerializationVerificationNeeded {}
 
   private final int capacity;
+  private final ActorRef<Coordinator.Command> coordinator;
+  private int taken;
   private final Map<Integer, TreeMap<Integer, Experience>> byRound = new TreeMap<>();
   private int size;
   private TakeRound pending;
 
   public static Behavior<Command> create(int capacity) {
-    return Behaviors.setup(ctx -> new ExperienceBuffer(ctx, capacity));
+    return create(capacity, null);
   }
 
-  private ExperienceBuffer(ActorContext<Command> ctx, int capacity) {
+  /** A buffer that reports every stored micro-batch to {@code coordinator} (may be null). */
+  public static Behavior<Command> create(int capacity,
+      ActorRef<Coordinator.Command> coordinator) {
+    return Behaviors.setup(ctx -> new ExperienceBuffer(ctx, capacity, coordinator));
+  }
+
+  private ExperienceBuffer(ActorContext<Command> ctx, int capacity,
+      ActorRef<Coordinator.Command> coordinator) {
     super(ctx);
     this.capacity = capacity;
+    this.coordinator = coordinator;
   }
 
   @Override
@@ -58,18 +69,27 @@ public final class ExperienceBuffer extends AbstractBehavior<ExperienceBuffer.Co
   }
 
   private Behavior<Command> onAdd(Add a) {
+    // A re-dispatched micro-batch can arrive twice: the first copy counts, later ones (also for
+    // rounds already taken) are dropped.
+    if (a.round() < taken || byRound.getOrDefault(a.round(), EMPTY).containsKey(a.micro())) {
+      getContext().getLog().debug("duplicate micro-batch {}/{} dropped", a.round(), a.micro());
+      return this;
+    }
     if (size >= capacity) {
       throw new IllegalStateException("experience buffer over its capacity of " + capacity
           + " micro-batches: admission control is broken");
     }
-    Experience prev = byRound.computeIfAbsent(a.round(), r -> new TreeMap<>())
-        .put(a.micro(), a.experience());
-    if (prev == null) {
-      size++;
+    byRound.computeIfAbsent(a.round(), r -> new TreeMap<>()).put(a.micro(), a.experience());
+    size++;
+    getContext().getLog().debug("stored micro-batch {}/{} ({} held)", a.round(), a.micro(), size);
+    if (coordinator != null) {
+      coordinator.tell(new Coordinator.Stored(a.round(), a.micro()));
     }
     deliver();
     return this;
   }
+
+  private static final TreeMap<Integer, Experience> EMPTY = new TreeMap<>();
 
   private Behavior<Command> onTakeRound(TakeRound t) {
     pending = t;
@@ -86,6 +106,7 @@ public final class ExperienceBuffer extends AbstractBehavior<ExperienceBuffer.Co
       return;
     }
     byRound.remove(pending.round());
+    taken = Math.max(taken, pending.round() + 1);
     size -= round.size();
     pending.replyTo().tell(new RoundReady(pending.round(), new ArrayList<>(round.values())));
     pending = null;

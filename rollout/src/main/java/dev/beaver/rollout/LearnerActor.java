@@ -1,6 +1,8 @@
 package dev.beaver.rollout;
 
 import ai.djl.ndarray.NDManager;
+import dev.beaver.actors.monitor.Monitoring;
+import dev.beaver.actors.transfer.Broadcast;
 import dev.beaver.actors.transfer.ChunkSender;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import dev.beaver.actors.transfer.TransferSettings;
@@ -49,6 +51,16 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private record WrappedTransfer(ChunkSender.Result result)
       implements Command, NoSerializationVerificationNeeded {}
 
+  private record WrappedBroadcast(Broadcast.Result result)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** A rollout node joined: send it the current version now, and every later one. */
+  public record AddReceiver(ActorRef<ChunkedPayload.Inbound> receiver)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record ReceiverTerminated(ActorRef<ChunkedPayload.Inbound> receiver)
+      implements Command, NoSerializationVerificationNeeded {}
+
   /**
    * Where new policy versions go: workers in this JVM get the host tensors in a message; other
    * nodes' {@code /user/chunks-weights} receivers get them encoded ({@link WeightsCodec}) through
@@ -83,13 +95,14 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
 
   /**
    * The learner's models; {@code costCritic} null unless PPO-Lag; {@code evalPrompts} the
-   * evaluation prompt batches of {@code --need_eval} (evaluated by the trainer), or null.
+   * evaluation prompt batches of {@code --need_eval} (evaluated by the trainer), or null;
+   * {@code resume} the checkpoint the run continues from (models already loaded from it), or null.
    */
   public record Models(RlTrainer trainer, CausalLm actor, ScoreModel rewardCritic,
-      ScoreModel costCritic, List<List<int[]>> evalPrompts) {
+      ScoreModel costCritic, List<List<int[]>> evalPrompts, java.nio.file.Path resume) {
     public Models(RlTrainer trainer, CausalLm actor, ScoreModel rewardCritic,
         ScoreModel costCritic) {
-      this(trainer, actor, rewardCritic, costCritic, null);
+      this(trainer, actor, rewardCritic, costCritic, null, null);
     }
   }
 
@@ -98,8 +111,12 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private final ActorRef<ExperienceBuffer.Command> buffer;
   private final ActorRef<Coordinator.Command> coordinator;
   private final WeightsTargets targets;
+  private final List<ActorRef<ChunkedPayload.Inbound>> receivers = new ArrayList<>();
+  private Map<String, HostTensor> published;
   private final ActorRef<ChunkSender.Result> transferAdapter;
+  private final ActorRef<Broadcast.Result> broadcastAdapter;
   private long transferIds;
+  private final long startMillis = System.currentTimeMillis();
   private final ActorRef<Finished> replyTo;
   private final ActorRef<ExperienceBuffer.RoundReady> roundAdapter;
   private final NDManager manager;
@@ -135,13 +152,16 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     this.buffer = buffer;
     this.coordinator = coordinator;
     this.targets = targets;
+    targets.receivers().forEach(this::watchReceiver);
     this.transferAdapter = ctx.messageAdapter(ChunkSender.Result.class, WrappedTransfer::new);
+    this.broadcastAdapter = ctx.messageAdapter(Broadcast.Result.class, WrappedBroadcast::new);
     this.replyTo = replyTo;
     this.roundAdapter = ctx.messageAdapter(ExperienceBuffer.RoundReady.class,
         WrappedRoundReady::new);
     this.manager = NDManager.newBaseManager();
     TorchThread.noGrad();
-    models.trainer().begin(plan.batchesPerEpoch(), null);
+    // A resumed run starts at the checkpoint's round, which is also its policy version.
+    version = plan.startRound(models.trainer().begin(plan.batchesPerEpoch(), models.resume()));
     publish();
     requestRound();
   }
@@ -151,6 +171,12 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     return newReceiveBuilder()
         .onMessage(WrappedRoundReady.class, this::onRoundReady)
         .onMessage(WrappedTransfer.class, this::onTransfer)
+        .onMessage(WrappedBroadcast.class, this::onBroadcast)
+        .onMessage(AddReceiver.class, this::onAddReceiver)
+        .onMessage(ReceiverTerminated.class, t -> {
+          receivers.remove(t.receiver());
+          return this;
+        })
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
@@ -158,6 +184,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private Behavior<Command> onRoundReady(WrappedRoundReady w) {
     TorchThread.noGrad();
     double waited = (System.nanoTime() - waitStart) / 1e9;
+    long phaseStart = System.nanoTime(); // step time by phase, for monitoring
     RunPlan.Round round = plan.rounds().get(w.ready().round());
     List<Experience> scored = new ArrayList<>();
     List<float[][]> weights = new ArrayList<>();
@@ -189,6 +216,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       scored.add(x);
       weights.add(iw);
     }
+    long prepared = System.nanoTime();
     // system/rollout_s is here the learner's wait for the round: rollouts overlap learning.
     models.trainer().trainBatch(scored, weights, round.epoch(), round.batchIndex(),
         plan.batchesPerEpoch(), waited, models.evalPrompts(), Map.of(
@@ -199,7 +227,13 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       models.trainer().endEpoch(models.evalPrompts());
     }
     version++;
+    long trained = System.nanoTime();
     publish();
+    Monitoring.gauge("learner_wait_seconds", waited);
+    Monitoring.gauge("learner_prepare_seconds", (prepared - phaseStart) / 1e9);
+    Monitoring.gauge("learner_train_seconds", (trained - prepared) / 1e9);
+    Monitoring.gauge("learner_weight_sync_seconds", (System.nanoTime() - trained) / 1e9);
+    Monitoring.gauge("learner_version", version);
     coordinator.tell(new Coordinator.LearnerAdvanced(version, scored.size()));
     if (round.index() + 1 < plan.rounds().size()) {
       requestRound();
@@ -239,25 +273,62 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     for (ActorRef<RolloutWorker.Command> w : targets.localWorkers()) {
       w.tell(new RolloutWorker.WeightsPublished(version, weights));
     }
-    if (!targets.receivers().isEmpty()) {
-      // One encoding shared (read-only) by every sender; each sender stops after its result.
-      java.nio.ByteBuffer payload = WeightsCodec.encode(weights);
-      for (ActorRef<ChunkedPayload.Inbound> r : targets.receivers()) {
-        long id = ++transferIds;
-        getContext().spawn(ChunkSender.create(targets.transfer(), id, version, payload, r,
-            transferAdapter), "weights-v" + version + "-" + id);
-      }
+    published = weights;
+    if (receivers.size() == 1) {
+      send(WeightsCodec.encode(version, weights), receivers.get(0));
+    } else if (receivers.size() > 1) {
+      // One relay chain: the payload leaves this node once, each node forwards every verified
+      // chunk to the next, so the time grows by a chunk latency per node, not a transfer.
+      long id = ++transferIds;
+      getContext().spawn(Broadcast.create(targets.transfer(), id, wireVersion(),
+          WeightsCodec.encode(version, weights), List.copyOf(receivers), broadcastAdapter),
+          "weights-v" + version + "-" + id);
     }
   }
 
+  private long wireVersion() {
+    return WeightsCodec.wireVersion(startMillis, version);
+  }
+
+  private Behavior<Command> onBroadcast(WrappedBroadcast b) {
+    if (b.result() instanceof Broadcast.Failed f) {
+      getContext().getLog().warn("weights version {} did not reach {} (hop {}): {}",
+          f.version(), f.receiver(), f.hop(), f.reason());
+    }
+    return this;
+  }
+
+  private void send(java.nio.ByteBuffer payload, ActorRef<ChunkedPayload.Inbound> receiver) {
+    long id = ++transferIds;
+    getContext().spawn(ChunkSender.create(targets.transfer(), id, wireVersion(), payload, receiver,
+        transferAdapter), "weights-v" + version + "-" + id);
+  }
+
+  private void watchReceiver(ActorRef<ChunkedPayload.Inbound> r) {
+    if (!receivers.contains(r)) {
+      receivers.add(r);
+      getContext().watchWith(r, new ReceiverTerminated(r));
+    }
+  }
+
+  private Behavior<Command> onAddReceiver(AddReceiver a) {
+    if (!receivers.contains(a.receiver())) {
+      watchReceiver(a.receiver());
+      if (published != null) {
+        send(WeightsCodec.encode(version, published), a.receiver());
+      }
+    }
+    return this;
+  }
+
   /**
-   * A node that cannot receive weights would stall admission for good: the run fails loudly
-   * instead (the fault-tolerant re-dispatch is the learner group's job).
+   * A node that missed a version keeps its older one (the coordinator gives its workers no work
+   * they are too stale for) and gets the next version; a lost node is dropped by death watch.
    */
   private Behavior<Command> onTransfer(WrappedTransfer t) {
     if (t.result() instanceof ChunkSender.Failed f) {
-      throw new IllegalStateException("weights version " + f.version()
-          + " did not reach a rollout node: " + f.reason());
+      getContext().getLog().warn("weights version {} did not reach a rollout node: {}",
+          f.version(), f.reason());
     }
     return this;
   }

@@ -44,8 +44,9 @@ public final class Pipeline {
     return Behaviors.setup(ctx -> {
       DispatcherSelector blocking = DispatcherSelector.fromConfig(
           PipelineSettings.BLOCKING_DISPATCHER);
-      var buffer = ctx.spawn(ExperienceBuffer.create(settings.bufferCapacity()), "buffer");
       var coordinator = ctx.spawn(Coordinator.create(settings, plan), "coordinator");
+      var buffer = ctx.spawn(ExperienceBuffer.create(settings.bufferCapacity(), coordinator),
+          "buffer");
       var scorerRef = ctx.spawn(Scorer.create(scorer, buffer), "scorer", blocking);
       List<ActorRef<RolloutWorker.Command>> workers = new ArrayList<>();
       for (int i = 0; i < replicas.size(); i++) {

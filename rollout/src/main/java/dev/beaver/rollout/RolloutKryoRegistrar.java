@@ -54,5 +54,11 @@ public final class RolloutKryoRegistrar implements KryoRegistrar {
     r.message(232, JobEvent.WorkersReady.class);
     r.message(233, JobEvent.JobFinished.class);
     r.message(234, JobEvent.JobFailed.class);
+    // Fault tolerance.
+    r.message(235, Coordinator.Stored.class);
+    r.message(236, Coordinator.AddScorer.class);
+    r.message(237, Coordinator.WorkerStalled.class);
+    r.message(238, NodeAgent.RestartWorker.class);
+    r.message(239, NodeAgent.AddWeightsReceiver.class);
   }
 }

@@ -27,8 +27,16 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command> {
   public sealed interface Command {}
 
-  /** Generate the responses of one micro-batch. */
-  public record Generate(WorkItem item) implements Command, ClusterMessage {}
+  /**
+   * Generate the responses of one micro-batch and send them to {@code scorer} (null: this
+   * worker's own scorer).
+   */
+  public record Generate(WorkItem item, ActorRef<Scorer.Command> scorer)
+      implements Command, ClusterMessage {
+    public Generate(WorkItem item) {
+      this(item, null);
+    }
+  }
 
   /**
    * The learner's policy at {@code version} as host tensors. In one JVM the map travels in the
@@ -88,7 +96,7 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
             + " rows of version " + r.policyVersion() + " for " + item.prompts().length
             + " prompts at version " + version);
       }
-      scorer.tell(new Scorer.Score(item, r));
+      (g.scorer() == null ? scorer : g.scorer()).tell(new Scorer.Score(item, r));
     }
     coordinator.tell(new Coordinator.RequestWork(version, getContext().getSelf()));
     return this;

@@ -51,6 +51,14 @@ public final class RunPlan {
     return batchesPerEpoch;
   }
 
+  /**
+   * The round a run resumed from {@code state} starts with (its epoch and prompt batch); 0 for a
+   * fresh run.
+   */
+  public int startRound(dev.beaver.learner.checkpoint.TrainerState state) {
+    return state == null ? 0 : state.epoch() * batchesPerEpoch + state.batchInEpoch();
+  }
+
   /** The largest number of micro-batches in one round (the buffer must hold a whole round). */
   public int maxItemsPerRound() {
     int max = 0;

@@ -8,17 +8,31 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A policy's weights as one byte payload for the chunked transfer (which checksums every chunk):
- * little-endian {@code int count}, then per tensor {@code int nameLength, name (UTF-8), int rank,
- * long[rank] shape, float32[numel] values}. Float32 because the learner trains in float32 and a
+ * A policy version's weights as one byte payload for the chunked transfer (which checksums every
+ * chunk): little-endian {@code long version, int count}, then per tensor {@code int nameLength,
+ * name (UTF-8), int rank, long[rank] shape, float32[numel] values}. The policy version travels in
+ * the payload because the transfer's own version must grow across jobs (receivers refuse a
+ * version lower than one they have seen), see {@link #wireVersion}. Float32 because the learner trains in float32 and a
  * worker must generate with exactly the learner's policy.
  */
 public final class WeightsCodec {
   private WeightsCodec() {}
 
+  /** A decoded payload. */
+  public record Versioned(long version, Map<String, HostTensor> weights) {}
+
+  /**
+   * The transfer version of policy {@code version} of a job started at {@code jobStartMillis}:
+   * increasing within a job and from one job to the next (a job starting at least a second
+   * later), which the receivers' latest-only rule requires.
+   */
+  public static long wireVersion(long jobStartMillis, long version) {
+    return ((jobStartMillis / 1000) << 20) + version;
+  }
+
   /** The payload of {@code weights}, in the map's iteration order; position 0, ready to read. */
-  public static ByteBuffer encode(Map<String, HostTensor> weights) {
-    long size = 4;
+  public static ByteBuffer encode(long version, Map<String, HostTensor> weights) {
+    long size = 8 + 4;
     for (var e : weights.entrySet()) {
       size += 4 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 4
           + 8L * e.getValue().shape().length + 4L * e.getValue().data().length;
@@ -27,6 +41,7 @@ public final class WeightsCodec {
       throw new IllegalArgumentException("weights of " + size + " bytes exceed one payload");
     }
     ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(version);
     out.putInt(weights.size());
     for (var e : weights.entrySet()) {
       byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
@@ -48,9 +63,10 @@ public final class WeightsCodec {
    *
    * @throws IllegalArgumentException when the payload is truncated or malformed
    */
-  public static Map<String, HostTensor> decode(ByteBuffer payload) {
+  public static Versioned decode(ByteBuffer payload) {
     ByteBuffer in = payload.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     try {
+      long version = in.getLong();
       int count = in.getInt();
       Map<String, HostTensor> out = new LinkedHashMap<>();
       for (int i = 0; i < count; i++) {
@@ -73,7 +89,7 @@ public final class WeightsCodec {
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " trailing bytes in weights payload");
       }
-      return out;
+      return new Versioned(version, out);
     } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
       throw new IllegalArgumentException("weights payload truncated or malformed", e);
     }

@@ -1,10 +1,8 @@
 package dev.beaver.rollout;
 
 import dev.beaver.actors.transfer.ChunkedPayload;
-import dev.beaver.models.nn.HostTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -25,6 +23,9 @@ public final class WeightsInbox extends AbstractBehavior<WeightsInbox.Command> {
   /** Adds a local worker; it gets the newest weights now (if any) and every later version. */
   public record Register(ActorRef<RolloutWorker.Command> worker)
       implements Command, NoSerializationVerificationNeeded {}
+
+  /** The job ended: forget its workers and weights (the next job counts versions from 0). */
+  public record Reset() implements Command, NoSerializationVerificationNeeded {}
 
   /** A completed weights payload from the node's chunk receiver. */
   public record Received(ChunkedPayload.Assembled payload)
@@ -57,6 +58,11 @@ public final class WeightsInbox extends AbstractBehavior<WeightsInbox.Command> {
     return newReceiveBuilder()
         .onMessage(Register.class, this::onRegister)
         .onMessage(Received.class, this::onReceived)
+        .onMessage(Reset.class, r -> {
+          workers.clear();
+          newest = null;
+          return this;
+        })
         .build();
   }
 
@@ -69,12 +75,12 @@ public final class WeightsInbox extends AbstractBehavior<WeightsInbox.Command> {
   }
 
   private Behavior<Command> onReceived(Received r) {
-    long version = r.payload().version();
+    WeightsCodec.Versioned decoded = WeightsCodec.decode(r.payload().payload());
+    long version = decoded.version();
     if (newest != null && version <= newest.version()) {
       return this;
     }
-    Map<String, HostTensor> weights = WeightsCodec.decode(r.payload().payload());
-    newest = new RolloutWorker.WeightsPublished(version, weights);
+    newest = new RolloutWorker.WeightsPublished(version, decoded.weights());
     getContext().getLog().info("weights version {} received ({} bytes)", version,
         r.payload().bytes());
     workers.forEach(w -> w.tell(newest));

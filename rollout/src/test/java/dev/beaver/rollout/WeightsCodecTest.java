@@ -3,6 +3,7 @@ package dev.beaver.rollout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beaver.models.nn.HostTensor;
 import java.nio.ByteBuffer;
@@ -19,8 +20,10 @@ class WeightsCodecTest {
         5f, 6f}, new long[] {3, 2}));
     w.put("model.norm.weight", new HostTensor(new float[] {0.25f}, new long[] {1}));
     w.put("ünïcode", new HostTensor(new float[] {7f}, new long[] {}));
-    ByteBuffer payload = WeightsCodec.encode(w);
-    Map<String, HostTensor> back = WeightsCodec.decode(payload);
+    ByteBuffer payload = WeightsCodec.encode(7, w);
+    WeightsCodec.Versioned decoded = WeightsCodec.decode(payload);
+    assertEquals(7, decoded.version());
+    Map<String, HostTensor> back = decoded.weights();
     assertEquals(List.copyOf(w.keySet()), List.copyOf(back.keySet()));
     for (var e : w.entrySet()) {
       assertArrayEquals(e.getValue().shape(), back.get(e.getKey()).shape());
@@ -30,9 +33,17 @@ class WeightsCodecTest {
 
   @Test
   void shouldRefuseATruncatedPayload() {
-    ByteBuffer payload = WeightsCodec.encode(Map.of("w", new HostTensor(new float[8],
+    ByteBuffer payload = WeightsCodec.encode(0, Map.of("w", new HostTensor(new float[8],
         new long[] {2, 4})));
     ByteBuffer cut = payload.duplicate().limit(payload.limit() - 4);
     assertThrows(IllegalArgumentException.class, () -> WeightsCodec.decode(cut));
+  }
+
+  @Test
+  void shouldGiveIncreasingWireVersionsWithinAndAcrossJobs() {
+    long first = WeightsCodec.wireVersion(1_000_000, 5);
+    assertTrue(WeightsCodec.wireVersion(1_000_000, 6) > first);
+    // A later job's version 0 is above an earlier job's last version.
+    assertTrue(WeightsCodec.wireVersion(1_001_000, 0) > WeightsCodec.wireVersion(1_000_000, 500_000));
   }
 }

@@ -1,6 +1,8 @@
 package dev.beaver.actors.serialization;
 
 import dev.beaver.actors.Role;
+import dev.beaver.actors.monitor.NodeSnapshot;
+import dev.beaver.actors.transfer.Broadcast;
 import dev.beaver.actors.transfer.ChunkSender;
 import dev.beaver.actors.transfer.ChunkedPayload;
 
@@ -33,5 +35,16 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
     r.type(115, ChunkedPayload.RefusalReason.class);
     r.message(116, ChunkSender.Delivered.class);
     r.message(117, ChunkSender.Failed.class);
+    // Relayed broadcast (dev.beaver.actors.transfer.Broadcast).
+    r.message(118, Broadcast.RelayOffer.class);
+    r.message(119, Broadcast.HopDone.class);
+    r.message(120, Broadcast.HopFailed.class);
+    r.message(121, Broadcast.Delivered.class);
+    r.message(122, Broadcast.Failed.class);
+    // Monitoring (dev.beaver.actors.monitor), ids 150-179.
+    r.message(150, NodeSnapshot.class);
+    r.type(151, NodeSnapshot.ActorStats.class);
+    r.type(152, NodeSnapshot.TrainingStep.class);
+    r.type(153, NodeSnapshot.Sample.class);
   }
 }

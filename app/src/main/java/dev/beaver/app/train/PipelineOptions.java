@@ -40,8 +40,17 @@ public final class PipelineOptions {
   @Option(names = "--learner_nodes", defaultValue = "1", description = "Learner nodes (cluster only; one learner shard until the sharded learner group lands).")
   public int learnerNodes;
 
+  @Option(names = "--worker_timeout", defaultValue = "900", description = "Seconds a rollout worker may hold a micro-batch without result before its work is dispatched again and the worker restarted; 0 turns the check off (default: ${DEFAULT-VALUE}).")
+  public int workerTimeoutSeconds;
+
   @Option(names = "--wait_for_nodes", defaultValue = "300", description = "Seconds to wait for the cluster's nodes to join (default: ${DEFAULT-VALUE}).")
   public int waitForNodesSeconds;
+
+  @Option(names = "--dashboard", arity = "0..1", fallbackValue = "127.0.0.1:0", paramLabel = "HOST:PORT", description = "Serve the job's live dashboard, Prometheus /metrics and /api JSON from this (the coordinator's) JVM at HOST:PORT; without a value 127.0.0.1 and a free port. The URL is printed at start (docs/monitoring.md).")
+  public String dashboard;
+
+  @Option(names = "--dashboard_token", description = "Require this token on the dashboard, /metrics and /api (?token=... or Authorization: Bearer ...).")
+  public String dashboardToken;
 
   /** Whether the job runs on a cluster of other nodes (else the whole pipeline in this JVM). */
   public boolean clustered() {

@@ -8,6 +8,8 @@ import dev.beaver.actors.node.ClusterConf;
 import dev.beaver.actors.node.NodeSettings;
 import dev.beaver.actors.node.SeedNodes;
 import dev.beaver.actors.node.Transport;
+import dev.beaver.app.dashboard.Dashboard;
+import dev.beaver.app.dashboard.DashboardAddress;
 import dev.beaver.rollout.cluster.JobDriver;
 import dev.beaver.rollout.cluster.JobEvent;
 import dev.beaver.rollout.cluster.JobSpec;
@@ -41,6 +43,7 @@ final class PipelineRun {
     NodeSettings node;
     JobDriver.Layout layout;
     Duration wait = Duration.ofSeconds(p.waitForNodesSeconds);
+    Duration workerTimeout = Duration.ofSeconds(p.workerTimeoutSeconds);
     try {
       // The command decides its exit status: the node must not end the JVM when it stops
       // (cluster-conf files set exit-jvm for long-running nodes).
@@ -50,7 +53,7 @@ final class PipelineRun {
       if (!p.clustered()) {
         node = base.withRoles(EnumSet.allOf(Role.class)).withTransport(Transport.TCP)
             .withHostname("127.0.0.1").withPort(0).withSeedNodes(List.of());
-        layout = new JobDriver.Layout(1, 1, p.rolloutWorkers, wait);
+        layout = new JobDriver.Layout(1, 1, p.rolloutWorkers, wait, workerTimeout);
       } else {
         node = base.withRoles(EnumSet.of(Role.COORDINATOR));
         if (p.seedNodes != null) {
@@ -62,8 +65,15 @@ final class PipelineRun {
         if (p.transport != null) {
           node = node.withTransport(Transport.parse(p.transport));
         }
-        layout = new JobDriver.Layout(p.rolloutNodes, p.scorerNodes, p.rolloutWorkers, wait);
+        layout = new JobDriver.Layout(p.rolloutNodes, p.scorerNodes, p.rolloutWorkers, wait,
+            workerTimeout);
       }
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd.spec.commandLine(), e.getMessage());
+    }
+    DashboardAddress dashboardAt;
+    try {
+      dashboardAt = p.dashboard == null ? null : DashboardAddress.parse(p.dashboard);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cmd.spec.commandLine(), e.getMessage());
     }
@@ -72,7 +82,14 @@ final class PipelineRun {
     JobSpec spec = new JobSpec(cmd.spec.name(), jobArgs(cmd));
     long t0 = System.nanoTime();
     JobDriver.Outcome outcome;
-    try (BeaverNode n = BeaverNode.start(node, config)) {
+    try (BeaverNode n = BeaverNode.start(node, config);
+        Dashboard dashboard = dashboardAt == null ? null
+            : Dashboard.start(n.system(), dashboardAt, p.dashboardToken)) {
+      if (dashboard != null) {
+        java.io.PrintWriter w = cmd.spec.commandLine().getErr();
+        w.printf("dashboard: %s (Prometheus: /metrics, JSON: /api/state)%n", dashboard.url());
+        w.flush();
+      }
       if (!p.clustered()) {
         // This JVM's agent builds the job's parts from this very job object.
         NodeServices.start(n, s -> job);

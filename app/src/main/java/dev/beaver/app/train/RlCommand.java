@@ -187,12 +187,6 @@ public abstract class RlCommand implements Callable<Integer> {
     if (pipeline.inProcess) {
       return runInProcess(settings);
     }
-    if (common.resumeFromCheckpoint != null) {
-      // The pipeline restarts from checkpoints with the learner group; until then a resumed run
-      // continues in the synchronous loop, which reproduces the pipeline with --max_staleness 0.
-      System.err.println("note: --resume_from_checkpoint continues in the in-process trainer");
-      return runInProcess(settings);
-    }
     validatePipeline();
     try (RlJob job = new RlJob(this, settings)) {
       return PipelineRun.run(this, job);
@@ -231,6 +225,8 @@ public abstract class RlCommand implements Callable<Integer> {
     } else if (p.learnerNodes != 1) {
       bad = "--learner_nodes must be 1: one learner shard per job (the sharded learner group is"
           + " not available yet)";
+    } else if (p.workerTimeoutSeconds < 0) {
+      bad = "--worker_timeout must be >= 0 seconds (0: off)";
     } else if (p.waitForNodesSeconds < 1) {
       bad = "--wait_for_nodes must be >= 1 second";
     }

@@ -1,10 +1,12 @@
 package dev.beaver.app.train;
 
 import ai.djl.ndarray.NDManager;
+import dev.beaver.app.dashboard.JobMonitoring;
 import dev.beaver.data.DatasetKind;
 import dev.beaver.data.DatasetLoader;
 import dev.beaver.data.PromptOnlyBatch;
 import dev.beaver.data.PromptOnlySample;
+import dev.beaver.learner.checkpoint.Checkpoints;
 import dev.beaver.learner.checkpoint.TrainerState;
 import dev.beaver.learner.rl.RlSettings;
 import dev.beaver.learner.rl.RlTrainer;
@@ -72,6 +74,17 @@ final class RlJob implements JobParts {
   }
 
   @Override
+  public java.nio.file.Path latestCheckpoint() {
+    return Checkpoints.latest(cmd.common.outputDir);
+  }
+
+  @Override
+  public TrainerState resumeState() {
+    return cmd.common.resumeFromCheckpoint == null ? null
+        : Checkpoints.readState(cmd.common.resumeFromCheckpoint);
+  }
+
+  @Override
   public PipelineSettings pipeline() {
     PipelineOptions p = cmd.pipeline;
     // The buffer holds the rounds a sample may lag behind plus the one being consumed.
@@ -86,22 +99,26 @@ final class RlJob implements JobParts {
       session = new TrainingSession(cmd.spec, cmd.common, algo.trainingType());
       String critic = cmd.rewardCriticModel == null ? cmd.rewardModel : cmd.rewardCriticModel;
       String costCritic = cmd.costCriticModel() == null ? cmd.costModel() : cmd.costCriticModel();
-      CausalLm actor = own(CausalLm.load(cmd.actorModel, manager));
+      CausalLm actor = own(CausalLm.load(session.modelPath("actor", cmd.actorModel), manager));
       CausalLm ref = own(CausalLm.load(cmd.actorModel, manager));
       ScoreModel rm = own(ScoreModel.load(cmd.rewardModel, manager));
       ScoreModel cm = cmd.costModel() == null ? null : own(ScoreModel.load(cmd.costModel(),
           manager));
-      ScoreModel rc = own(ScoreModel.load(critic, manager, ScoreType.CRITIC, cmd.common.seed));
-      ScoreModel cc = algo == RlSettings.Algorithm.PPO_LAG ? own(ScoreModel.load(costCritic,
-          manager, ScoreType.CRITIC, cmd.common.seed)) : null;
+      ScoreModel rc = own(ScoreModel.load(session.modelPath("reward_critic", critic), manager,
+          ScoreType.CRITIC, cmd.common.seed));
+      ScoreModel cc = algo == RlSettings.Algorithm.PPO_LAG ? own(ScoreModel.load(
+          session.modelPath("cost_critic", costCritic), manager, ScoreType.CRITIC,
+          cmd.common.seed)) : null;
       cmd.configureScoreModels(rm, cm);
       RlTrainer trainer = new RlTrainer(settings, actor, ref, rm, cm, rc, cc, manager,
-          RlJobs.both(session.listener(algo.trainingType(), "train/reward", "train/cost",
-              "train/lambda", "train/kl_divergence"), plugins.progress()));
+          RlJobs.both(RlJobs.both(session.listener(algo.trainingType(), "train/reward",
+              "train/cost", "train/lambda", "train/kl_divergence"), JobMonitoring.listener(
+              algo == RlSettings.Algorithm.PPO_LAG ? settings.threshold() : Double.NaN)),
+              plugins.progress()));
       cmd.addPtx(trainer, session, actor);
       List<List<int[]>> eval = prompts().eval() == null ? null
           : RlCommand.promptBatches(prompts().eval(), cmd.evalBatchSize, -1);
-      learner = new LearnerActor.Models(trainer, actor, rc, cc, eval);
+      learner = new LearnerActor.Models(trainer, actor, rc, cc, eval, session.resume());
     }
     return learner;
   }
@@ -122,8 +139,10 @@ final class RlJob implements JobParts {
     cmd.configureScoreModels(rm, cm);
     double nu = settings.algorithm() == RlSettings.Algorithm.REWARD_SHAPING
         ? settings.lambdaInit() : Double.NaN;
-    return plugins.scorer().apply(
-        ExperienceScorer.of(new Scorer.Models(ref.tokenizer(), ref, rm, cm, nu)));
+    // Monitoring wraps the plug-in too: the dashboard sees what the job trains on.
+    return JobMonitoring.scorer(plugins.scorer().apply(
+        ExperienceScorer.of(new Scorer.Models(ref.tokenizer(), ref, rm, cm, nu))),
+        ref.tokenizer());
   }
 
   @Override
@@ -134,7 +153,7 @@ final class RlJob implements JobParts {
 
   @Override
   public RolloutStrategy strategy(int index) {
-    return plugins.strategies().create(index);
+    return JobMonitoring.strategy(plugins.strategies().create(index));
   }
 
   private <T extends AutoCloseable> T own(T t) {

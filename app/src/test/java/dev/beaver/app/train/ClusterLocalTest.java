@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beaver.app.Main;
-import dev.beaver.models.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,9 +32,10 @@ class ClusterLocalTest {
   }
 
   /** How the script starts beaver here: this JVM's java and class path. */
-  static String beaverCommand() {
+  static String beaverCommand(String... jvmOptions) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return String.join(" ", java, "-Xss4m", "-Dai.djl.offline=true",
+    return String.join(" ", java, String.join(" ", jvmOptions), "-Xss4m",
+        "-Dai.djl.offline=true",
         "-Dai.djl.pytorch.num_interop_threads=1", "-Xmx1g",
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -44,15 +44,11 @@ class ClusterLocalTest {
 
   @Test
   void shouldFinishAPpoLagJobOnSeparateRolloutScorerAndLearnerJvms() throws Exception {
-    String lm = SharedData.stories260k().toString();
-    String cost = SharedData.requireOverridable("BEAVER_PARITY_DIR", "reference/parity")
-        .resolve("llama-score").toString();
+    String lm = RlTestData.actor();
+    String cost = RlTestData.costModel();
     assertFalse(System.getProperty("java.class.path").contains(" "),
         "the class path must not contain spaces for BEAVER_CMD");
-    Path prompts = tmp.resolve("prompts.jsonl");
-    Files.write(prompts, List.of("{\"q\": \"Tell me about a cat.\"}",
-        "{\"q\": \"Tell me about a dog.\"}", "{\"q\": \"What did Lily see?\"}",
-        "{\"q\": \"Tell me about Tom.\"}"));
+    Path prompts = RlTestData.prompts(tmp, RlTestData.FOUR);
     Path out = tmp.resolve("run");
     List<String> cmd = new ArrayList<>(List.of("bash",
         repoRoot().resolve("scripts/cluster-local.sh").toString(), "--rollout_nodes", "2",
@@ -82,10 +78,10 @@ class ClusterLocalTest {
       assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
           node + " still running after the script exited");
     }
-    // Two prompt batches: versions 0, 1 and 2 reach both rollout nodes as chunked payloads.
+    // Weights reach both rollout nodes as chunked payloads.
     for (String rollout : new String[] {"rollout-0", "rollout-1"}) {
       String r = read(nodes.resolve(rollout + ".log"));
-      assertTrue(r.contains("weights version 0 received"), rollout + ":\n" + r);
+      assertTrue(r.contains("weights version "), rollout + ":\n" + r);
     }
     assertTrue(coordinatorLog.contains("pipeline: 2 versions"), coordinatorLog);
     assertTrue(Files.exists(out.resolve("model.safetensors")));
@@ -97,5 +93,96 @@ class ClusterLocalTest {
 
   private static String read(Path p) throws Exception {
     return Files.exists(p) ? Files.readString(p) : "(no " + p.getFileName() + ")";
+  }
+
+  /**
+   * Nodes lost while the job runs: a rollout node is killed with SIGKILL and scorer-1 is frozen with
+   * SIGSTOP (cut off: it stops answering heartbeats, and the Split Brain Resolver downs it). The
+   * coordinator dispatches their work again; the job finishes having trained on every prompt
+   * exactly once (rows counted by staleness).
+   */
+  @Test
+  void shouldFinishWhenARolloutNodeIsKilledAndAScorerIsCutOff() throws Exception {
+    String lm = RlTestData.actor();
+    String cost = RlTestData.costModel();
+    List<String> questions = new ArrayList<>();
+    String[] who = {"a cat", "a dog", "Lily", "Tom", "a bird", "the sun", "a ball", "a tree"};
+    for (int i = 0; i < 32; i++) {
+      questions.add("Tell me a story about " + who[i % who.length] + " number " + i + ".");
+    }
+    Path prompts = RlTestData.prompts(tmp, questions);
+    Path out = tmp.resolve("run");
+    Path nodes = out.resolve("nodes");
+    List<String> cmd = List.of("bash", repoRoot().resolve("scripts/cluster-local.sh").toString(),
+        "--rollout_nodes", "2", "--scorer_nodes", "2", "--",
+        "--actor_model_name_or_path", lm, "--reward_model_name_or_path", lm,
+        "--cost_model_name_or_path", cost, "--train_datasets", "jsonl:1:" + prompts,
+        "--column_map", "input=q", "--output_dir", out.toString(), "--max_length", "96",
+        "--per_device_prompt_batch_size", "2", "--per_device_train_batch_size", "2",
+        "--lambda_max", "5", "--wait_for_nodes", "240");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("script.log").toFile());
+    // Fast failure detection and downing, so the test does not wait the production 20 s.
+    pb.environment().put("BEAVER_CMD", beaverCommand("-Dbeaver.node.downing.stable-after=3s",
+        "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=6s",
+        "-Dpekko.cluster.failure-detector.heartbeat-interval=1s"));
+    Process p = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+    long killed = -1;
+    long frozen = -1;
+    while (p.isAlive() && System.nanoTime() < deadline && (killed < 0 || frozen < 0)) {
+      String victim = read(nodes.resolve("rollout-1.log")).contains("weights version 2 received")
+          ? "rollout-1" : read(nodes.resolve("rollout-0.log"))
+              .contains("weights version 2 received") ? "rollout-0" : null;
+      if (victim != null) {
+        killed = pid(nodes.resolve(victim + ".pid"));
+        frozen = pid(nodes.resolve("scorer-1.pid"));
+        new ProcessBuilder("kill", "-KILL", Long.toString(killed)).start().waitFor();
+        new ProcessBuilder("kill", "-STOP", Long.toString(frozen)).start().waitFor();
+      }
+      Thread.sleep(100);
+    }
+    boolean done = p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    if (frozen > 0) {
+      new ProcessBuilder("kill", "-CONT", Long.toString(frozen)).start().waitFor();
+    }
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String coordinatorLog = read(nodes.resolve("coordinator-0.log"));
+    assertTrue(killed > 0, "the job ended before a rollout node had version 2\n"
+        + tails(nodes));
+    assertTrue(done, "timed out\n" + coordinatorLog);
+    assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("script.log")) + coordinatorLog);
+    assertTrue(coordinatorLog.contains("pipeline: 16 versions"), coordinatorLog);
+    // Every one of the 32 prompts trained on exactly once.
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("samples by staleness \\[([0-9, ]+)\\]").matcher(coordinatorLog);
+    assertTrue(m.find(), coordinatorLog);
+    long rows = 0;
+    for (String n : m.group(1).split(",\\s*")) {
+      rows += Long.parseLong(n.trim());
+    }
+    assertEquals(32, rows, m.group());
+    assertEquals(16, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    assertTrue(coordinatorLog.contains("lost"), coordinatorLog);
+  }
+
+  /** The last lines of every node's log (for failure messages). */
+  private static String tails(Path nodes) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (var files = Files.list(nodes)) {
+      for (Path f : files.filter(x -> x.toString().endsWith(".log")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        out.append("== ").append(f.getFileName()).append('\n');
+        lines.subList(Math.max(0, lines.size() - 25), lines.size())
+            .forEach(l -> out.append(l).append('\n'));
+      }
+    }
+    return out.toString();
+  }
+
+  private static long pid(Path file) throws Exception {
+    return Long.parseLong(Files.readString(file).trim());
   }
 }

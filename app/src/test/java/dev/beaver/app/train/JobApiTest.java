@@ -9,7 +9,6 @@ import dev.beaver.actors.node.ClusterConf;
 import dev.beaver.actors.node.NodeSettings;
 import dev.beaver.actors.node.Transport;
 import dev.beaver.learner.rl.Experience;
-import dev.beaver.models.SharedData;
 import dev.beaver.rollout.RolloutStrategy;
 import dev.beaver.rollout.cluster.JobDriver;
 import dev.beaver.rollout.cluster.JobParts;
@@ -38,9 +37,8 @@ class JobApiTest {
   @TempDir Path tmp;
 
   List<String> args(Path out, Path prompts) {
-    String lm = SharedData.stories260k().toString();
-    String cost = SharedData.requireOverridable("BEAVER_PARITY_DIR", "reference/parity")
-        .resolve("llama-score").toString();
+    String lm = RlTestData.actor();
+    String cost = RlTestData.costModel();
     return List.of("--actor_model_name_or_path", lm, "--reward_model_name_or_path", lm,
         "--cost_model_name_or_path", cost, "--train_datasets", "jsonl:1:" + prompts,
         "--column_map", "input=q", "--output_dir", out.toString(), "--max_length", "72",
@@ -51,10 +49,7 @@ class JobApiTest {
   record Run(List<Map<String, Double>> steps, int strategyCalls, Set<Integer> workers) {}
 
   Run run(String name, RlJobs.Plugins extra, boolean bonus) throws Exception {
-    Path prompts = tmp.resolve("prompts.jsonl");
-    Files.write(prompts, List.of("{\"q\": \"Tell me about a cat.\"}",
-        "{\"q\": \"Tell me about a dog.\"}", "{\"q\": \"What did Lily see?\"}",
-        "{\"q\": \"Tell me about Tom.\"}"));
+    Path prompts = RlTestData.prompts(tmp, RlTestData.FOUR);
     AtomicInteger calls = new AtomicInteger();
     Set<Integer> workers = ConcurrentHashMap.newKeySet();
     List<Map<String, Double>> steps = Collections.synchronizedList(new ArrayList<>());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.beaver.app.Main;
-import dev.beaver.models.SharedData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -44,12 +43,9 @@ class RlCommandsTest {
 
   @Test
   void shouldRunAShortPpoLagJobAndWriteTheActorAndSafeRlhfMetrics() throws Exception {
-    String lm = SharedData.stories260k().toString();
-    String cost = SharedData.requireOverridable("BEAVER_PARITY_DIR", "reference/parity")
-        .resolve("llama-score").toString();
-    Path prompts = tmp.resolve("prompts.jsonl");
-    Files.write(prompts, List.of("{\"q\": \"Tell me about a cat.\"}",
-        "{\"q\": \"Tell me about a dog.\"}"));
+    String lm = RlTestData.actor();
+    String cost = RlTestData.costModel();
+    Path prompts = RlTestData.prompts(tmp, RlTestData.FOUR.subList(0, 2));
     Path out = tmp.resolve("ppo-lag");
     StringWriter err = new StringWriter();
     int code = run(err, "ppo-lag", "--actor_model_name_or_path", lm,
@@ -76,13 +72,9 @@ class RlCommandsTest {
    */
   @Test
   void shouldReproduceTheInProcessTrainerOnThePipelineWithStalenessZero() throws Exception {
-    String lm = SharedData.stories260k().toString();
-    String cost = SharedData.requireOverridable("BEAVER_PARITY_DIR", "reference/parity")
-        .resolve("llama-score").toString();
-    Path prompts = tmp.resolve("prompts.jsonl");
-    Files.write(prompts, List.of("{\"q\": \"Tell me about a cat.\"}",
-        "{\"q\": \"Tell me about a dog.\"}", "{\"q\": \"What did Lily see?\"}",
-        "{\"q\": \"Tell me about Tom.\"}"));
+    String lm = RlTestData.actor();
+    String cost = RlTestData.costModel();
+    Path prompts = RlTestData.prompts(tmp, RlTestData.FOUR);
     List<List<com.google.gson.JsonObject>> runs = new java.util.ArrayList<>();
     for (String mode : new String[] {"--in_process", "--max_staleness=0"}) {
       Path out = tmp.resolve(mode.replaceAll("[^a-z]", ""));
@@ -127,9 +119,8 @@ class RlCommandsTest {
    */
   @Test
   void shouldFailAClusterJobWhoseNodesDoNotJoin() throws Exception {
-    String lm = SharedData.stories260k().toString();
-    Path prompts = tmp.resolve("prompts.jsonl");
-    Files.write(prompts, List.of("{\"q\": \"Tell me about a cat.\"}"));
+    String lm = RlTestData.actor();
+    Path prompts = RlTestData.prompts(tmp, RlTestData.FOUR.subList(0, 1));
     Path conf = tmp.resolve("alone.conf");
     Files.writeString(conf, "beaver.node { transport = tcp, port = 0, seed-nodes = [] }\n"
         + "pekko.coordinated-shutdown.exit-jvm = on\n");
@@ -141,5 +132,47 @@ class RlCommandsTest {
         "--wait_for_nodes", "2");
     assertEquals(1, code, err.toString());
     assertTrue(err.toString().contains("did not join within 2 s"), err.toString());
+  }
+
+  /**
+   * A pipeline run resumed from checkpoint-2 of a 4-step run continues at step 3 and repeats
+   * the original's steps 3 and 4 (staleness 0: the pipeline is deterministic).
+   */
+  @Test
+  void shouldResumeAPipelineRunExactlyFromACheckpoint() throws Exception {
+    String lm = RlTestData.actor();
+    String cost = RlTestData.costModel();
+    Path prompts = RlTestData.prompts(tmp, RlTestData.FOUR);
+    Path full = tmp.resolve("full");
+    Path resumed = tmp.resolve("resumed");
+    List<String> common = List.of("ppo-lag", "--actor_model_name_or_path", lm,
+        "--reward_model_name_or_path", lm, "--cost_model_name_or_path", cost,
+        "--train_datasets", "jsonl:1:" + prompts, "--column_map", "input=q", "--max_length", "72",
+        "--threshold", "-1000", "--lambda_lr", "1e-4", "--lambda_max", "5",
+        "--per_device_prompt_batch_size", "2", "--per_device_train_batch_size", "1",
+        "--max_staleness", "0", "--save_interval", "2");
+    List<String> a = new java.util.ArrayList<>(common);
+    a.addAll(List.of("--output_dir", full.toString()));
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(err, a.toArray(new String[0])), err.toString());
+    List<String> b = new java.util.ArrayList<>(common);
+    b.addAll(List.of("--output_dir", resumed.toString(), "--resume_from_checkpoint",
+        full.resolve("checkpoint-2").toString()));
+    assertEquals(0, run(err, b.toArray(new String[0])), err.toString());
+    List<String> fullRows = Files.readAllLines(full.resolve("metrics.jsonl"));
+    List<String> resumedRows = Files.readAllLines(resumed.resolve("metrics.jsonl"));
+    assertEquals(4, fullRows.size());
+    assertEquals(2, resumedRows.size(), String.join("\n", resumedRows));
+    for (int i = 0; i < 2; i++) {
+      var e = com.google.gson.JsonParser.parseString(fullRows.get(2 + i)).getAsJsonObject();
+      var r = com.google.gson.JsonParser.parseString(resumedRows.get(i)).getAsJsonObject();
+      assertEquals(3 + i, r.get("step").getAsInt());
+      for (String key : new String[] {"train/reward", "train/actor_loss", "train/lambda",
+          "train/reward_critic_loss", "train/cost_critic_loss"}) {
+        double x = metric(e, key);
+        assertEquals(x, metric(r, key), 1e-4 * Math.max(1.0, Math.abs(x)), "step " + (3 + i)
+            + " " + key);
+      }
+    }
   }
 }

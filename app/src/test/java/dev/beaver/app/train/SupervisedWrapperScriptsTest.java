@@ -63,9 +63,10 @@ class SupervisedWrapperScriptsTest {
     assertEquals("*", Files.readString(out.resolve(".gitignore")).strip());
     assertEquals(Files.readString(SCRIPTS.resolve(script)),
         Files.readString(out.resolve("script.sh")));
-    // tee writes the logs asynchronously; give it a moment.
-    for (int i = 0; i < 50 && !Files.readString(out.resolve("stderr.log")).contains("progress");
-        i++) {
+    // tee (in a process substitution) may still be creating or writing the logs when the script
+    // has exited; give it a moment.
+    for (int i = 0; i < 100 && !(contains(out.resolve("stdout.log"), "started")
+        && contains(out.resolve("stderr.log"), "progress")); i++) {
       Thread.sleep(100);
     }
     assertTrue(Files.readString(out.resolve("stdout.log")).contains("started"));
@@ -94,5 +95,9 @@ class SupervisedWrapperScriptsTest {
     if (stage.equals("dpo")) {
       assertEquals(0.1, (double) sub.findOption("--scale_coeff").getValue(), 0.0);
     }
+  }
+
+  private static boolean contains(Path file, String text) throws IOException {
+    return Files.exists(file) && Files.readString(file).contains(text);
   }
 }

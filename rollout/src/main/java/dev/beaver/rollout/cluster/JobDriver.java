@@ -1,6 +1,7 @@
 package dev.beaver.rollout.cluster;
 
 import dev.beaver.actors.Role;
+import dev.beaver.actors.monitor.Monitoring;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import dev.beaver.rollout.Coordinator;
 import dev.beaver.rollout.ExperienceBuffer;
@@ -29,9 +30,12 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * order: the learner (which owns the experience buffer), the scorers, the rollout workers (each
  * rollout node is given a scorer, round robin), and finally tells the learner to begin: it
  * publishes version 0 through the chunked transfer and no worker takes work before it has those
- * weights. It replies one {@link Outcome} and stops: when the learner finished, when any part or
- * node failed (node loss is seen through death watch on the agents), or when the nodes did not
- * come within the wait.
+ * weights. Rollout and scorer nodes may come and go while the job runs: the coordinator
+ * dispatches a lost node's work again, a joining scorer gets work routed to it, a joining rollout
+ * node gets the current weights before its workers take work, and a worker the coordinator finds
+ * stalled is restarted by its node. It replies one {@link Outcome} and stops: when the learner
+ * finished, when the learner's node is lost or any part fails, or when the nodes did not come
+ * within the wait.
  */
 public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   public sealed interface Command {}
@@ -51,7 +55,12 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
    * @param waitForNodes how long to wait for the nodes to join
    */
   public record Layout(int rolloutNodes, int scorerNodes, int workersPerNode,
-      Duration waitForNodes) {
+      Duration waitForNodes, Duration workerTimeout) {
+    /** A layout without worker health checks. */
+    public Layout(int rolloutNodes, int scorerNodes, int workersPerNode, Duration waitForNodes) {
+      this(rolloutNodes, scorerNodes, workersPerNode, waitForNodes, Duration.ZERO);
+    }
+
     public Layout {
       if (rolloutNodes < 1 || scorerNodes < 1 || workersPerNode < 1) {
         throw new IllegalArgumentException("a job needs at least one rollout node, one scorer"
@@ -65,19 +74,25 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
 
   private record Event(JobEvent event) implements Command, NoSerializationVerificationNeeded {}
 
-  private record AgentLost(String agent) implements Command, NoSerializationVerificationNeeded {}
+  private record AgentLost(ActorRef<NodeAgent.Command> agent)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record Stalled(Coordinator.WorkerStalled stalled)
+      implements Command, NoSerializationVerificationNeeded {}
 
   private enum WaitTimeout implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private enum Stage { WAITING, LEARNER, SCORERS, WORKERS, RUNNING }
 
   private final JobSpec job;
+  private final int startRound;
   private final JobParts parts;
   private final Layout layout;
   private final ActorRef<Outcome> replyTo;
   private final ActorRef<JobEvent> events;
   private final Map<Role, List<ActorRef<NodeAgent.Command>>> listed = new EnumMap<>(Role.class);
   private final Set<ActorRef<NodeAgent.Command>> used = new LinkedHashSet<>();
+  private final Map<ActorRef<NodeAgent.Command>, Role> roleOf = new java.util.HashMap<>();
   private final List<ActorRef<Scorer.Command>> scorers = new ArrayList<>();
   private final List<ActorRef<ChunkedPayload.Inbound>> receivers = new ArrayList<>();
   private Stage stage = Stage.WAITING;
@@ -85,6 +100,9 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   private ActorRef<NodeAgent.Command> learner;
   private ActorRef<ExperienceBuffer.Command> buffer;
   private int rolloutNodesReady;
+  private int workerIndex;
+  private List<ActorRef<NodeAgent.Command>> chosenScorers = List.of();
+  private List<ActorRef<NodeAgent.Command>> chosenRollouts = List.of();
 
   /**
    * @param parts the coordinator's parts of the job ({@link JobParts#plan()} and
@@ -101,6 +119,7 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     super(ctx);
     this.job = job;
     this.parts = parts;
+    this.startRound = parts.plan().startRound(parts.resumeState());
     this.layout = layout;
     this.replyTo = replyTo;
     this.events = ctx.messageAdapter(JobEvent.class, Event::new);
@@ -130,7 +149,8 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     return newReceiveBuilder()
         .onMessage(Listed.class, this::onListed)
         .onMessage(Event.class, this::onEvent)
-        .onMessage(AgentLost.class, a -> finish(null, "node lost: " + a.agent()))
+        .onMessage(AgentLost.class, this::onAgentLost)
+        .onMessage(Stalled.class, this::onStalled)
         .onMessageEquals(WaitTimeout.INSTANCE, this::onWaitTimeout)
         .build();
   }
@@ -139,6 +159,10 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     List<ActorRef<NodeAgent.Command>> agents = new ArrayList<>(l.agents());
     agents.sort(Comparator.comparing(a -> a.path().toString()));
     listed.put(l.role(), agents);
+    if (stage == Stage.RUNNING) {
+      joinRunning(l.role(), agents);
+      return this;
+    }
     if (stage == Stage.WAITING && count(Role.LEARNER) >= 1
         && count(Role.SCORER) >= layout.scorerNodes()
         && count(Role.ROLLOUT) >= layout.rolloutNodes()) {
@@ -161,20 +185,81 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
         + " learner, " + count(Role.SCORER) + " scorer, " + count(Role.ROLLOUT) + " rollout)");
   }
 
+  /** Nodes that join a running job take part: scorers get work routed, rollout nodes weights. */
+  private void joinRunning(Role role, List<ActorRef<NodeAgent.Command>> agents) {
+    for (ActorRef<NodeAgent.Command> agent : agents) {
+      if (used.contains(agent) || role == Role.LEARNER) {
+        continue;
+      }
+      use(agent, role);
+      getContext().getLog().info("job {}: {} node {} joined", job.command(), role.id(),
+          agent.path().address());
+      if (role == Role.SCORER) {
+        agent.tell(new NodeAgent.StartScorer(job, buffer, coordinator, events));
+      } else {
+        agent.tell(new NodeAgent.StartWorkers(job, workerIndex, layout.workersPerNode(),
+            coordinator, scorers.get(0), events));
+        workerIndex += layout.workersPerNode();
+      }
+    }
+  }
+
+  private Behavior<Command> onAgentLost(AgentLost a) {
+    Role role = roleOf.remove(a.agent());
+    used.remove(a.agent());
+    String node = a.agent().path().address().toString();
+    if (role == Role.LEARNER) {
+      java.nio.file.Path checkpoint = parts.latestCheckpoint();
+      return finish(null, "the learner's node " + node + " was lost"
+          + (checkpoint == null ? "" : "; run the job again with --resume_from_checkpoint "
+              + checkpoint + " to continue from its newest checkpoint"));
+    }
+    if (role == Role.LEARNER || stage != Stage.RUNNING) {
+      return finish(null, "node lost: " + node);
+    }
+    long left = roleOf.values().stream().filter(r -> r == role).count();
+    getContext().getLog().warn("job {}: {} node {} lost; {} left", job.command(), role.id(),
+        node, left);
+    if (left == 0) {
+      // The coordinator keeps the lost node's work; a node of this role that joins resumes it.
+      getContext().getLog().warn("job {}: no {} node left; waiting for one to join",
+          job.command(), role.id());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStalled(Stalled s) {
+    var address = s.stalled().worker().path().address();
+    for (ActorRef<NodeAgent.Command> agent : used) {
+      if (roleOf.get(agent) == Role.ROLLOUT && agent.path().address().equals(address)) {
+        agent.tell(new NodeAgent.RestartWorker(s.stalled().worker()));
+      }
+    }
+    return this;
+  }
+
   private void start() {
-    coordinator = getContext().spawn(Coordinator.create(parts.pipeline(), parts.plan()),
-        "coordinator");
+    ActorRef<Coordinator.WorkerStalled> stalled =
+        getContext().messageAdapter(Coordinator.WorkerStalled.class, Stalled::new);
+    coordinator = getContext().spawn(Monitoring.instrument(Coordinator.create(parts.pipeline(),
+        parts.plan(), startRound, List.of(),
+        layout.workerTimeout(), stalled)), "coordinator",
+        Monitoring.props(getContext().getSystem(), null));
     learner = listed.get(Role.LEARNER).get(0);
-    use(learner);
+    // The nodes of the job, chosen now: the listings may change while the parts start.
+    chosenScorers = List.copyOf(listed.get(Role.SCORER).subList(0, layout.scorerNodes()));
+    chosenRollouts = List.copyOf(listed.get(Role.ROLLOUT).subList(0, layout.rolloutNodes()));
+    use(learner, Role.LEARNER);
     stage = Stage.LEARNER;
     getContext().getLog().info("job {}: starting the learner on {}", job.command(),
         learner.path().address());
     learner.tell(new NodeAgent.StartLearner(job, coordinator, events));
   }
 
-  private void use(ActorRef<NodeAgent.Command> agent) {
+  private void use(ActorRef<NodeAgent.Command> agent, Role role) {
     if (used.add(agent)) {
-      getContext().watchWith(agent, new AgentLost(agent.path().address().toString()));
+      roleOf.put(agent, role);
+      getContext().watchWith(agent, new AgentLost(agent));
     }
   }
 
@@ -184,26 +269,30 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
       buffer = r.buffer();
       stage = Stage.SCORERS;
       for (int i = 0; i < layout.scorerNodes(); i++) {
-        var agent = listed.get(Role.SCORER).get(i);
-        use(agent);
-        agent.tell(new NodeAgent.StartScorer(job, buffer, events));
+        var agent = chosenScorers.get(i);
+        use(agent, Role.SCORER);
+        agent.tell(new NodeAgent.StartScorer(job, buffer, coordinator, events));
       }
     } else if (ev instanceof JobEvent.ScorerReady r) {
       scorers.add(r.scorer());
-      if (scorers.size() == layout.scorerNodes()) {
+      coordinator.tell(new Coordinator.AddScorer(r.scorer()));
+      if (stage == Stage.SCORERS && scorers.size() == layout.scorerNodes()) {
         stage = Stage.WORKERS;
         for (int i = 0; i < layout.rolloutNodes(); i++) {
-          var agent = listed.get(Role.ROLLOUT).get(i);
-          use(agent);
-          agent.tell(new NodeAgent.StartWorkers(job, i * layout.workersPerNode(),
-              layout.workersPerNode(), coordinator, scorers.get(i % scorers.size()), events));
+          var agent = chosenRollouts.get(i);
+          use(agent, Role.ROLLOUT);
+          agent.tell(new NodeAgent.StartWorkers(job, workerIndex, layout.workersPerNode(),
+              coordinator, scorers.get(i % scorers.size()), events));
+          workerIndex += layout.workersPerNode();
         }
       }
     } else if (ev instanceof JobEvent.WorkersReady r) {
       if (!receivers.contains(r.weights())) {
         receivers.add(r.weights());
       }
-      if (++rolloutNodesReady == layout.rolloutNodes()) {
+      if (stage == Stage.RUNNING) {
+        learner.tell(new NodeAgent.AddWeightsReceiver(r.weights()));
+      } else if (++rolloutNodesReady == layout.rolloutNodes()) {
         stage = Stage.RUNNING;
         getContext().getLog().info("job {}: {} worker(s) on {} node(s) ready; training",
             job.command(), layout.rolloutNodes() * layout.workersPerNode(),

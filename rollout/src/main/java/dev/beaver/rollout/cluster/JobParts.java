@@ -18,6 +18,19 @@ public interface JobParts extends AutoCloseable {
   /** Coordinator: the rounds of the run (prompt batches, micro-batches and seeds). */
   RunPlan plan();
 
+  /** The state of the checkpoint the run resumes from, or null for a fresh run. */
+  default TrainerState resumeState() {
+    return null;
+  }
+
+  /**
+   * The newest complete checkpoint the run wrote ({@code --save_interval}), from which it restarts
+   * when its learner is lost; null when there is none yet (the run then restarts from the start).
+   */
+  default java.nio.file.Path latestCheckpoint() {
+    return null;
+  }
+
   /** Coordinator and learner: staleness bound, buffer capacity, importance-weight truncation. */
   PipelineSettings pipeline();
 

@@ -2,6 +2,7 @@ package dev.beaver.rollout.cluster;
 
 import dev.beaver.actors.ClusterMessage;
 import dev.beaver.actors.Role;
+import dev.beaver.actors.monitor.Monitoring;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import dev.beaver.actors.transfer.TransferSettings;
 import dev.beaver.rollout.Coordinator;
@@ -45,7 +46,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   /** Load a scorer feeding {@code buffer}; reply {@link JobEvent.ScorerReady}. */
   public record StartScorer(JobSpec job, ActorRef<ExperienceBuffer.Command> buffer,
-      ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {}
+      ActorRef<Coordinator.Command> coordinator, ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {}
 
   /**
    * Start {@code count} workers (indices {@code firstIndex}..) pulling from {@code coordinator}
@@ -66,6 +67,17 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
   }
 
+  /**
+   * A worker of this node stalled: stop it (once its current message ends) and start a fresh one
+   * in its place, which gets the newest weights before it takes work.
+   */
+  public record RestartWorker(ActorRef<RolloutWorker.Command> worker)
+      implements Command, ClusterMessage {}
+
+  /** A rollout node joined the running job: the learner sends it weights from now on. */
+  public record AddWeightsReceiver(ActorRef<ChunkedPayload.Inbound> receiver)
+      implements Command, ClusterMessage {}
+
   /** The job is over (or abandoned): stop its parts and free their models. */
   public record EndJob() implements Command, ClusterMessage {}
 
@@ -73,6 +85,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       implements Command, NoSerializationVerificationNeeded {}
 
   private record PartStopped(String name) implements Command, NoSerializationVerificationNeeded {}
+
+  private record CoordinatorGone() implements Command, NoSerializationVerificationNeeded {}
 
   /** The receptionist key of the agents that serve {@code role}. */
   public static ServiceKey<Command> key(Role role) {
@@ -91,6 +105,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private ActorRef<ExperienceBuffer.Command> buffer;
   private ActorRef<Coordinator.Command> coordinator;
   private boolean ending;
+  private boolean learnerFinished;
+  private ActorRef<Coordinator.Command> watchedCoordinator;
+  private ActorRef<LearnerActor.Command> learnerRef;
+  private ActorRef<Coordinator.Command> workerCoordinator;
+  private ActorRef<Scorer.Command> workerScorer;
+  private final Set<String> retired = new HashSet<>();
+  private final java.util.Map<String, Integer> workerIndex = new java.util.HashMap<>();
   private int scorers;
   private int workers;
 
@@ -132,20 +153,37 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(BeginLearning.class, this::onBeginLearning)
         .onMessage(LearnerDone.class, this::onLearnerDone)
         .onMessage(PartStopped.class, this::onPartStopped)
+        .onMessage(RestartWorker.class, this::onRestartWorker)
+        .onMessage(AddWeightsReceiver.class, a -> {
+          if (learnerRef != null) {
+            learnerRef.tell(new LearnerActor.AddReceiver(a.receiver()));
+          }
+          return this;
+        })
         .onMessage(EndJob.class, e -> onEndJob())
+        .onMessage(CoordinatorGone.class, g -> {
+          // The job's coordinator node is gone: nobody will end this job; free the node for the
+          // next one (e.g. the job run again with --resume_from_checkpoint).
+          getContext().getLog().warn("the job's coordinator is gone; ending the job here");
+          return onEndJob();
+        })
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
   }
 
   private Behavior<Command> onStartLearner(StartLearner s) {
-    if (!open(s.job(), s.replyTo())) {
+    if (ending) {
+      return later(s);
+    }
+    if (!open(s.job(), s.coordinator(), s.replyTo())) {
       return this;
     }
     try {
       PipelineSettings pipeline = jobParts.pipeline();
       jobParts.learner();
       coordinator = s.coordinator();
-      buffer = spawnPart(ExperienceBuffer.create(pipeline.bufferCapacity()), "buffer", null);
+      buffer = spawnPart(ExperienceBuffer.create(pipeline.bufferCapacity(), s.coordinator()),
+          "buffer", null);
       s.replyTo().tell(new JobEvent.LearnerReady(buffer));
     } catch (RuntimeException e) {
       fail("cannot start the learner", e);
@@ -154,7 +192,10 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private Behavior<Command> onStartScorer(StartScorer s) {
-    if (!open(s.job(), s.replyTo())) {
+    if (ending) {
+      return later(s);
+    }
+    if (!open(s.job(), s.coordinator(), s.replyTo())) {
       return this;
     }
     try {
@@ -168,20 +209,46 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private Behavior<Command> onStartWorkers(StartWorkers s) {
-    if (!open(s.job(), s.replyTo())) {
+    if (ending) {
+      return later(s);
+    }
+    if (!open(s.job(), s.coordinator(), s.replyTo())) {
       return this;
     }
     try {
+      workerCoordinator = s.coordinator();
+      workerScorer = s.scorer();
       for (int i = 0; i < s.count(); i++) {
-        int index = s.firstIndex() + i;
-        var worker = spawnPart(RolloutWorker.create(jobParts.replica(index),
-            jobParts.strategy(index), s.coordinator(), s.scorer()), "worker-" + workers++,
-            PipelineSettings.BLOCKING_DISPATCHER);
-        inbox.tell(new WeightsInbox.Register(worker));
+        startWorker(s.firstIndex() + i);
       }
       s.replyTo().tell(new JobEvent.WorkersReady(s.count(), weightsReceiver));
     } catch (RuntimeException e) {
       fail("cannot start the rollout workers", e);
+    }
+    return this;
+  }
+
+  private void startWorker(int index) {
+    String name = "worker-" + workers++;
+    var worker = spawnPart(RolloutWorker.create(jobParts.replica(index),
+        jobParts.strategy(index), workerCoordinator, workerScorer), name,
+        PipelineSettings.BLOCKING_DISPATCHER);
+    workerIndex.put(name, index);
+    inbox.tell(new WeightsInbox.Register(worker));
+  }
+
+  private Behavior<Command> onRestartWorker(RestartWorker r) {
+    if (jobParts == null || ending || !parts.contains(r.worker())) {
+      return this;
+    }
+    String name = r.worker().path().name();
+    getContext().getLog().warn("restarting stalled {}", name);
+    retired.add(name);
+    getContext().stop(r.worker());
+    try {
+      startWorker(workerIndex.getOrDefault(name, 0));
+    } catch (RuntimeException e) {
+      fail("cannot restart " + name, e);
     }
     return this;
   }
@@ -195,7 +262,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       PipelineSettings pipeline = jobParts.pipeline();
       ActorRef<LearnerActor.Finished> done =
           getContext().messageAdapter(LearnerActor.Finished.class, LearnerDone::new);
-      spawnPart(LearnerActor.create(jobParts.learner(), jobParts.plan(),
+      learnerRef = spawnPart(LearnerActor.create(jobParts.learner(), jobParts.plan(),
           pipeline.isTruncation(), buffer, coordinator,
           new LearnerActor.WeightsTargets(List.of(), b.receivers(), transfer), done),
           "learner", PipelineSettings.LEARNER_DISPATCHER);
@@ -206,6 +273,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private Behavior<Command> onLearnerDone(LearnerDone d) {
+    learnerFinished = true;
     try {
       jobParts.finishLearner(d.finished().state());
       driver.tell(new JobEvent.JobFinished(d.finished().version(), d.finished().state().globalStep(),
@@ -218,13 +286,22 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private Behavior<Command> onPartStopped(PartStopped p) {
     parts.removeIf(r -> r.path().name().equals(p.name()));
-    if (!ending && !"learner".equals(p.name())) {
+    if (retired.remove(p.name())) {
+      return this;
+    }
+    if (!ending && !("learner".equals(p.name()) && learnerFinished)) {
       // A part stops on its own only when it failed (the learner stops after replying).
       fail(p.name() + " stopped (see this node's log for its failure)", null);
     }
     if (ending && parts.isEmpty()) {
       closeJob();
     }
+    return this;
+  }
+
+  /** A new job's request while the last job's parts still stop: handled once they have. */
+  private Behavior<Command> later(Command request) {
+    getContext().scheduleOnce(java.time.Duration.ofMillis(200), getContext().getSelf(), request);
     return this;
   }
 
@@ -242,6 +319,15 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   /** Opens the job's parts on first use; a second job while one runs is refused. */
+  private boolean open(JobSpec spec, ActorRef<Coordinator.Command> jobCoordinator,
+      ActorRef<JobEvent> replyTo) {
+    if (jobParts == null && jobCoordinator != null) {
+      getContext().watchWith(jobCoordinator, new CoordinatorGone());
+      watchedCoordinator = jobCoordinator;
+    }
+    return open(spec, replyTo);
+  }
+
   private boolean open(JobSpec spec, ActorRef<JobEvent> replyTo) {
     if (jobParts != null && !spec.equals(job)) {
       replyTo.tell(new JobEvent.JobFailed(node, "this node already runs another job"));
@@ -263,8 +349,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private <T> ActorRef<T> spawnPart(Behavior<T> behavior, String name, String dispatcher) {
-    ActorRef<T> ref = dispatcher == null ? getContext().spawn(behavior, name)
-        : getContext().spawn(behavior, name, DispatcherSelector.fromConfig(dispatcher));
+    // Instrumented for the dashboard and /metrics (dev.beaver.actors.monitor).
+    ActorRef<T> ref = getContext().spawn(Monitoring.instrument(behavior), name,
+        Monitoring.props(getContext().getSystem(), dispatcher));
     getContext().watchWith(ref, new PartStopped(name));
     parts.add(ref);
     return ref;
@@ -281,11 +368,22 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private void closeJob() {
+    if (watchedCoordinator != null) {
+      getContext().unwatch(watchedCoordinator);
+      watchedCoordinator = null;
+    }
+    inbox.tell(new WeightsInbox.Reset());
     jobParts.close();
     jobParts = null;
     job = null;
     buffer = null;
     coordinator = null;
+    learnerRef = null;
+    learnerFinished = false;
+    workerCoordinator = null;
+    workerScorer = null;
+    retired.clear();
+    workerIndex.clear();
     ending = false;
     scorers = 0;
     workers = 0;

@@ -1,6 +1,7 @@
 package dev.beaver.rollout.cluster;
 
 import dev.beaver.actors.Role;
+import dev.beaver.actors.monitor.Monitoring;
 import dev.beaver.actors.node.BeaverNode;
 import dev.beaver.actors.transfer.ChunkReceiver;
 import dev.beaver.actors.transfer.ChunkedPayload;
@@ -29,17 +30,18 @@ public final class NodeServices {
   /** Starts the agent stack on {@code node} for the node's pipeline roles. */
   public static ActorRef<NodeAgent.Command> start(BeaverNode node, JobFactory factory) {
     var settings = node.settings();
-    ActorRef<WeightsInbox.Command> inbox =
-        node.spawnAndWait(WeightsInbox.create(), "weights-inbox", SPAWN_TIMEOUT);
+    ActorRef<WeightsInbox.Command> inbox = node.spawnAndWait(
+        Monitoring.instrument(WeightsInbox.create()), "weights-inbox",
+        Monitoring.props(node.system(), null), SPAWN_TIMEOUT);
     ActorRef<ChunkedPayload.Assembled> forward =
         node.spawnAndWait(WeightsInbox.forwarder(inbox), "weights-forward", SPAWN_TIMEOUT);
     ActorRef<ChunkReceiver.Command> receiver = node.spawnAndWait(
         ChunkReceiver.create(settings.transfer(), forward),
         ChunkReceiver.NAME_PREFIX + "weights", SPAWN_TIMEOUT);
     return node.spawnAndWait(
-        NodeAgent.create(settings.roles(), factory, receiver.narrow(), inbox,
-            settings.transfer()),
-        "agent", DispatcherSelector.fromConfig(PipelineSettings.BLOCKING_DISPATCHER),
+        Monitoring.instrument(NodeAgent.create(settings.roles(), factory, receiver.narrow(),
+            inbox, settings.transfer())),
+        "agent", Monitoring.props(node.system(), PipelineSettings.BLOCKING_DISPATCHER),
         SPAWN_TIMEOUT);
   }
 
@@ -47,7 +49,8 @@ public final class NodeServices {
   private static Behavior<JobDriver.Outcome> watched(JobSpec job, JobParts parts,
       JobDriver.Layout layout, CompletableFuture<JobDriver.Outcome> outcome) {
     return Behaviors.setup(ctx -> {
-      ctx.watch(ctx.spawn(JobDriver.create(job, parts, layout, ctx.getSelf()), "driver"));
+      ctx.watch(ctx.spawn(Monitoring.instrument(JobDriver.create(job, parts, layout,
+          ctx.getSelf())), "driver", Monitoring.props(ctx.getSystem(), null)));
       return Behaviors.receive(JobDriver.Outcome.class)
           .onMessage(JobDriver.Outcome.class, o -> {
             outcome.complete(o);
