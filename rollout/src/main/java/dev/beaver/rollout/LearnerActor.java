@@ -115,7 +115,9 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private Map<String, HostTensor> published;
   private final ActorRef<ChunkSender.Result> transferAdapter;
   private final ActorRef<Broadcast.Result> broadcastAdapter;
-  private long transferIds;
+  // Receivers remember transfer ids (duplicates of a completed transfer are acknowledged, not
+  // delivered), so ids must not repeat across learners and jobs on the same nodes.
+  private long transferIds = System.currentTimeMillis() << 20;
   private final long startMillis = System.currentTimeMillis();
   private final ActorRef<Finished> replyTo;
   private final ActorRef<ExperienceBuffer.RoundReady> roundAdapter;

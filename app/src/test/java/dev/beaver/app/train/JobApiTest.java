@@ -100,4 +100,34 @@ class JobApiTest {
     assertTrue(Files.exists(tmp.resolve("custom/model.safetensors")));
     assertTrue(Files.readString(tmp.resolve("custom/metrics.jsonl")).contains("train/lambda"));
   }
+
+  /**
+   * A node serves one job after another: the second job's weights reach its workers although the
+   * node's receiver has seen the first job's transfers (versions and transfer ids restart).
+   */
+  @Test
+  void shouldRunTwoJobsOneAfterTheOtherOnTheSameNode() throws Exception {
+    Path prompts = RlTestData.prompts(tmp, RlTestData.FOUR);
+    Config config = ClusterConf.load(List.of());
+    NodeSettings node = NodeSettings.fromRoot(config).withTransport(Transport.TCP)
+        .withHostname("127.0.0.1").withPort(0).withSeedNodes(List.of());
+    try (BeaverNode n = BeaverNode.start(node, config)) {
+      java.util.Map<JobSpec, JobParts> open = new java.util.concurrent.ConcurrentHashMap<>();
+      NodeServices.start(n, open::get);
+      for (String name : new String[] {"first", "second"}) {
+        JobSpec spec = new JobSpec("ppo-lag", args(tmp.resolve(name), prompts));
+        try (JobParts job = RlJobs.open(spec, RlJobs.Plugins.NONE)) {
+          open.put(spec, job);
+          // Bounded: before transfer ids were unique, the second job waited for weights forever.
+          JobDriver.Outcome outcome = java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> NodeServices.runJob(n, spec, job,
+                  new JobDriver.Layout(1, 1, 2, Duration.ofMinutes(2))))
+              .get(3, java.util.concurrent.TimeUnit.MINUTES);
+          assertTrue(outcome.ok(), name + ": " + outcome.error());
+          assertEquals(2, outcome.finished().version(), name);
+        }
+      }
+    }
+    assertTrue(Files.exists(tmp.resolve("second/model.safetensors")));
+  }
 }

@@ -24,6 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class NodeServices {
   private static final Duration SPAWN_TIMEOUT = Duration.ofSeconds(30);
+  private static final java.util.concurrent.atomic.AtomicLong JOBS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private NodeServices() {}
 
@@ -77,7 +79,7 @@ public final class NodeServices {
     parts.plan();
     parts.pipeline();
     CompletableFuture<JobDriver.Outcome> outcome = new CompletableFuture<>();
-    node.spawnAndWait(watched(job, parts, layout, outcome), "job-" + job.command(),
+    node.spawnAndWait(watched(job, parts, layout, outcome), "job-" + job.command() + "-" + JOBS.incrementAndGet(),
         SPAWN_TIMEOUT);
     try {
       return outcome.get(365, TimeUnit.DAYS);
