@@ -10,9 +10,9 @@
 # Defaults: R=1, S=1, K=1 (one learner shard), --command ppo-lag, --transport tcp (on one host
 # Artery's tcp is faster than aeron-udp and spins no CPU; aeron-udp is the cross-host default).
 # Each node's pid and log: D/nodes/ROLE-I.pid and D/nodes/ROLE-I.log (coordinator-0 is the seed).
-# A rollout or scorer node that dies while the job runs is started again (same role and log,
-# appended): it rejoins the job and gets the current weights. --no_restart turns this off. A lost
-# learner ends the job; run it again with --resume_from_checkpoint D/checkpoint-N.
+# A node that dies while the job runs is started again (same role and log, appended): a rollout
+# or scorer node rejoins the job and gets the current weights; after a learner node is lost the
+# job restarts from its newest --save_interval checkpoint. --no_restart turns this off.
 # Environment: BEAVER_CMD (how to run beaver, split on whitespace; default scripts/beaver),
 # BEAVER_SEED_PORT (the seed's port; default a free one).
 set -euo pipefail
@@ -108,7 +108,7 @@ restart_dead_nodes() {
   for name in "${NODES[@]}"; do
     pid="$(cat "$out/nodes/$name.pid")"
     # A stopped (SIGSTOP) node is alive: the cluster decides about it.
-    if [[ "$name" != learner-* ]] && ! kill -0 "$pid" 2>/dev/null; then
+    if ! kill -0 "$pid" 2>/dev/null; then
       echo "node $name (pid $pid) died; starting it again" >&2
       echo "--- restarted $(date -u +%FT%TZ) ---" >>"$out/nodes/$name.log"
       "${BEAVER[@]}" node --role "${name%-*}" --seed_nodes "$seed" --port 0 \

@@ -168,6 +168,60 @@ class ClusterLocalTest {
     assertTrue(coordinatorLog.contains("lost"), coordinatorLog);
   }
 
+  /**
+   * The learner node killed with SIGKILL after its first checkpoint: the script starts it again,
+   * the job restarts from the newest checkpoint (step counter, optimizer state and λ continue)
+   * and finishes.
+   */
+  @Test
+  void shouldContinueFromTheLastCheckpointWhenTheLearnerIsKilled() throws Exception {
+    String lm = RlTestData.actor();
+    String cost = RlTestData.costModel();
+    List<String> questions = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      questions.add("Tell me a story about a cat called number " + i + ".");
+    }
+    Path prompts = RlTestData.prompts(tmp, questions);
+    Path out = tmp.resolve("run");
+    Path nodes = out.resolve("nodes");
+    List<String> cmd = List.of("bash", repoRoot().resolve("scripts/cluster-local.sh").toString(),
+        "--", "--actor_model_name_or_path", lm, "--reward_model_name_or_path", lm,
+        "--cost_model_name_or_path", cost, "--train_datasets", "jsonl:1:" + prompts,
+        "--column_map", "input=q", "--output_dir", out.toString(), "--max_length", "96",
+        "--per_device_prompt_batch_size", "2", "--per_device_train_batch_size", "2",
+        "--lambda_max", "5", "--save_interval", "2", "--wait_for_nodes", "240");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("script.log").toFile());
+    pb.environment().put("BEAVER_CMD", beaverCommand("-Dbeaver.node.downing.stable-after=3s",
+        "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=6s",
+        "-Dpekko.cluster.failure-detector.heartbeat-interval=1s"));
+    Process p = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+    long killed = -1;
+    while (p.isAlive() && System.nanoTime() < deadline && killed < 0) {
+      if (Files.exists(out.resolve("checkpoint-4/trainer_state.json"))) {
+        killed = pid(nodes.resolve("learner-0.pid"));
+        new ProcessBuilder("kill", "-KILL", Long.toString(killed)).start().waitFor();
+      }
+      Thread.sleep(100);
+    }
+    boolean done = p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String coordinatorLog = read(nodes.resolve("coordinator-0.log"));
+    assertTrue(killed > 0, "the job ended before checkpoint-4\n" + tails(nodes));
+    assertTrue(done, "timed out\n" + tails(nodes));
+    assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("script.log")) + tails(nodes));
+    assertTrue(coordinatorLog.contains("restarting from " + out.resolve("checkpoint-")),
+        coordinatorLog);
+    assertTrue(coordinatorLog.contains("pipeline: 12 versions"), coordinatorLog);
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertTrue(metrics.get(metrics.size() - 1).startsWith("{\"step\":12,"),
+        metrics.get(metrics.size() - 1));
+    assertTrue(Files.exists(out.resolve("model.safetensors")));
+  }
+
   /** The last lines of every node's log (for failure messages). */
   private static String tails(Path nodes) throws Exception {
     StringBuilder out = new StringBuilder();

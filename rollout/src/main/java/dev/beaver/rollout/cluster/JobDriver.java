@@ -82,16 +82,24 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
 
   private enum WaitTimeout implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
+  private enum Recheck implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  /** Restarts from a checkpoint after learner losses, at most. */
+  static final int MAX_RESTARTS = 3;
+
   private enum Stage { WAITING, LEARNER, SCORERS, WORKERS, RUNNING }
 
-  private final JobSpec job;
-  private final int startRound;
+  private final TimerScheduler<Command> timers;
+  private JobSpec job;
+  private int startRound;
+  private int restarts;
   private final JobParts parts;
   private final Layout layout;
   private final ActorRef<Outcome> replyTo;
   private final ActorRef<JobEvent> events;
   private final Map<Role, List<ActorRef<NodeAgent.Command>>> listed = new EnumMap<>(Role.class);
   private final Set<ActorRef<NodeAgent.Command>> used = new LinkedHashSet<>();
+  private final Set<ActorRef<NodeAgent.Command>> lost = new java.util.HashSet<>();
   private final Map<ActorRef<NodeAgent.Command>, Role> roleOf = new java.util.HashMap<>();
   private final List<ActorRef<Scorer.Command>> scorers = new ArrayList<>();
   private final List<ActorRef<ChunkedPayload.Inbound>> receivers = new ArrayList<>();
@@ -120,6 +128,7 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     this.job = job;
     this.parts = parts;
     this.startRound = parts.plan().startRound(parts.resumeState());
+    this.timers = timers;
     this.layout = layout;
     this.replyTo = replyTo;
     this.events = ctx.messageAdapter(JobEvent.class, Event::new);
@@ -152,6 +161,7 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
         .onMessage(AgentLost.class, this::onAgentLost)
         .onMessage(Stalled.class, this::onStalled)
         .onMessageEquals(WaitTimeout.INSTANCE, this::onWaitTimeout)
+        .onMessageEquals(Recheck.INSTANCE, this::onRecheck)
         .build();
   }
 
@@ -172,7 +182,14 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   }
 
   private int count(Role role) {
-    return listed.getOrDefault(role, List.of()).size();
+    return live(role).size();
+  }
+
+  /** The listed agents of {@code role} not seen lost (a listing may lag behind death watch). */
+  private List<ActorRef<NodeAgent.Command>> live(Role role) {
+    List<ActorRef<NodeAgent.Command>> out = new ArrayList<>(listed.getOrDefault(role, List.of()));
+    out.removeAll(lost);
+    return out;
   }
 
   private Behavior<Command> onWaitTimeout() {
@@ -188,7 +205,7 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   /** Nodes that join a running job take part: scorers get work routed, rollout nodes weights. */
   private void joinRunning(Role role, List<ActorRef<NodeAgent.Command>> agents) {
     for (ActorRef<NodeAgent.Command> agent : agents) {
-      if (used.contains(agent) || role == Role.LEARNER) {
+      if (used.contains(agent) || lost.contains(agent) || role == Role.LEARNER) {
         continue;
       }
       use(agent, role);
@@ -205,14 +222,12 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   }
 
   private Behavior<Command> onAgentLost(AgentLost a) {
+    lost.add(a.agent());
     Role role = roleOf.remove(a.agent());
     used.remove(a.agent());
     String node = a.agent().path().address().toString();
-    if (role == Role.LEARNER) {
-      java.nio.file.Path checkpoint = parts.latestCheckpoint();
-      return finish(null, "the learner's node " + node + " was lost"
-          + (checkpoint == null ? "" : "; run the job again with --resume_from_checkpoint "
-              + checkpoint + " to continue from its newest checkpoint"));
+    if (role == Role.LEARNER && stage == Stage.RUNNING) {
+      return restartFromCheckpoint(node);
     }
     if (role == Role.LEARNER || stage != Stage.RUNNING) {
       return finish(null, "node lost: " + node);
@@ -224,6 +239,65 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
       // The coordinator keeps the lost node's work; a node of this role that joins resumes it.
       getContext().getLog().warn("job {}: no {} node left; waiting for one to join",
           job.command(), role.id());
+    }
+    return this;
+  }
+
+  /**
+   * The learner's node is lost: end the job's parts on every node, then run the job again from
+   * its newest checkpoint (step counter, optimizer state, λ and its window continue) as soon as a
+   * learner node is there: another one, or the lost one started again.
+   */
+  private Behavior<Command> restartFromCheckpoint(String lostNode) {
+    java.nio.file.Path checkpoint = parts.latestCheckpoint();
+    if (++restarts > MAX_RESTARTS) {
+      return finish(null, "the learner's node was lost " + restarts + " times (last "
+          + lostNode + ")" + (checkpoint == null ? "" : "; run the job again with"
+              + " --resume_from_checkpoint " + checkpoint));
+    }
+    for (ActorRef<NodeAgent.Command> a : used) {
+      getContext().unwatch(a);
+      a.tell(new NodeAgent.EndJob());
+    }
+    getContext().stop(coordinator);
+    used.clear();
+    roleOf.clear();
+    scorers.clear();
+    receivers.clear();
+    rolloutNodesReady = 0;
+    workerIndex = 0;
+    List<String> args = new ArrayList<>();
+    for (int i = 0; i < job.args().size(); i++) {
+      String a = job.args().get(i);
+      if (a.equals("--resume_from_checkpoint")) {
+        i++;
+      } else if (!a.startsWith("--resume_from_checkpoint=")) {
+        args.add(a);
+      }
+    }
+    startRound = 0;
+    if (checkpoint != null) {
+      args.add("--resume_from_checkpoint");
+      args.add(checkpoint.toString());
+      startRound = parts.plan().startRound(
+          dev.beaver.learner.checkpoint.Checkpoints.readState(checkpoint));
+    }
+    job = new JobSpec(job.command(), args);
+    stage = Stage.WAITING;
+    getContext().getLog().warn("job {}: the learner's node {} was lost; restarting from {} once a"
+        + " learner node is there", job.command(), lostNode,
+        checkpoint == null ? "the start (no checkpoint yet)" : checkpoint);
+    // The agents free the old parts first; then the listings decide (they may be complete now).
+    getContext().scheduleOnce(Duration.ofSeconds(2), getContext().getSelf(), Recheck.INSTANCE);
+    timers.startSingleTimer(WaitTimeout.INSTANCE, layout.waitForNodes());
+    return this;
+  }
+
+  private Behavior<Command> onRecheck() {
+    if (stage == Stage.WAITING && count(Role.LEARNER) >= 1
+        && count(Role.SCORER) >= layout.scorerNodes()
+        && count(Role.ROLLOUT) >= layout.rolloutNodes()) {
+      start();
     }
     return this;
   }
@@ -243,12 +317,12 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
         getContext().messageAdapter(Coordinator.WorkerStalled.class, Stalled::new);
     coordinator = getContext().spawn(Monitoring.instrument(Coordinator.create(parts.pipeline(),
         parts.plan(), startRound, List.of(),
-        layout.workerTimeout(), stalled)), "coordinator",
+        layout.workerTimeout(), stalled)), "coordinator-" + restarts,
         Monitoring.props(getContext().getSystem(), null));
-    learner = listed.get(Role.LEARNER).get(0);
+    learner = live(Role.LEARNER).get(0);
     // The nodes of the job, chosen now: the listings may change while the parts start.
-    chosenScorers = List.copyOf(listed.get(Role.SCORER).subList(0, layout.scorerNodes()));
-    chosenRollouts = List.copyOf(listed.get(Role.ROLLOUT).subList(0, layout.rolloutNodes()));
+    chosenScorers = List.copyOf(live(Role.SCORER).subList(0, layout.scorerNodes()));
+    chosenRollouts = List.copyOf(live(Role.ROLLOUT).subList(0, layout.rolloutNodes()));
     use(learner, Role.LEARNER);
     stage = Stage.LEARNER;
     getContext().getLog().info("job {}: starting the learner on {}", job.command(),
