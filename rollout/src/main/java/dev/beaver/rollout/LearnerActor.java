@@ -58,6 +58,8 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   public record AddReceiver(ActorRef<ChunkedPayload.Inbound> receiver)
       implements Command, NoSerializationVerificationNeeded {}
 
+  private enum AlreadyDone implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
   private record ReceiverTerminated(ActorRef<ChunkedPayload.Inbound> receiver)
       implements Command, NoSerializationVerificationNeeded {}
 
@@ -165,7 +167,12 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     // A resumed run starts at the checkpoint's round, which is also its policy version.
     version = plan.startRound(models.trainer().begin(plan.batchesPerEpoch(), models.resume()));
     publish();
-    requestRound();
+    if (version < plan.rounds().size()) {
+      requestRound();
+    } else {
+      // Resumed from the run's last checkpoint: nothing is left to train.
+      ctx.getSelf().tell(AlreadyDone.INSTANCE);
+    }
   }
 
   @Override
@@ -175,6 +182,11 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         .onMessage(WrappedTransfer.class, this::onTransfer)
         .onMessage(WrappedBroadcast.class, this::onBroadcast)
         .onMessage(AddReceiver.class, this::onAddReceiver)
+        .onMessageEquals(AlreadyDone.INSTANCE, () -> {
+          replyTo.tell(new Finished(models.trainer().state(), version,
+              stalenessHistogram.clone()));
+          return Behaviors.stopped();
+        })
         .onMessage(ReceiverTerminated.class, t -> {
           receivers.remove(t.receiver());
           return this;

@@ -16,6 +16,9 @@ public final class PipelineOptions {
   @Option(names = "--is_truncation", defaultValue = "2.0", description = "Truncation c of the importance weight min(π_prox/π_behaviour, c) on stale samples (default: ${DEFAULT-VALUE}).")
   public double isTruncation;
 
+  @Option(names = "--resume", description = "Continue from the newest checkpoint in --output_dir when there is one (as --resume_from_checkpoint OUTPUT_DIR/checkpoint-N); start fresh otherwise.")
+  public boolean resume;
+
   @Option(names = "--in_process", description = "Run the synchronous in-process trainer instead of the actor pipeline (the reference trajectory).")
   public boolean inProcess;
 

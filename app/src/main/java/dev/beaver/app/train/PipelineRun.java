@@ -34,7 +34,14 @@ final class PipelineRun {
   static List<String> jobArgs(RlCommand cmd) {
     List<String> all = cmd.spec.commandLine().getParseResult().originalArgs();
     int at = all.indexOf(cmd.spec.name());
-    return at < 0 ? all : all.subList(at + 1, all.size());
+    List<String> own = new java.util.ArrayList<>(at < 0 ? all : all.subList(at + 1, all.size()));
+    // The nodes get the checkpoint --resume chose here, not their own pick of the newest one.
+    if (own.remove("--resume") && cmd.common.resumeFromCheckpoint != null
+        && !own.contains("--resume_from_checkpoint")) {
+      own.add("--resume_from_checkpoint");
+      own.add(cmd.common.resumeFromCheckpoint.toString());
+    }
+    return own;
   }
 
   static int run(RlCommand cmd, RlJob job) {

@@ -183,6 +183,13 @@ public abstract class RlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (pipeline.resume && common.resumeFromCheckpoint == null && common.outputDir != null) {
+      common.resumeFromCheckpoint =
+          dev.beaver.learner.checkpoint.Checkpoints.latest(common.outputDir);
+      spec.commandLine().getErr().println(common.resumeFromCheckpoint == null
+          ? "note: --resume: no checkpoint in " + common.outputDir + " yet; starting fresh"
+          : "resuming from " + common.resumeFromCheckpoint);
+    }
     RlSettings settings = settings();
     if (pipeline.inProcess) {
       return runInProcess(settings);

@@ -159,6 +159,14 @@ class RlCommandsTest {
     b.addAll(List.of("--output_dir", resumed.toString(), "--resume_from_checkpoint",
         full.resolve("checkpoint-2").toString()));
     assertEquals(0, run(err, b.toArray(new String[0])), err.toString());
+    // --resume picks the newest checkpoint of the output folder itself (here the last step:
+    // nothing is left to train, and the metrics stay as they were).
+    List<String> c = new java.util.ArrayList<>(common);
+    c.addAll(List.of("--output_dir", full.toString(), "--resume"));
+    StringWriter resumeErr = new StringWriter();
+    assertEquals(0, run(resumeErr, c.toArray(new String[0])), resumeErr.toString());
+    assertTrue(resumeErr.toString().contains("resuming from " + full.resolve("checkpoint-4")),
+        resumeErr.toString());
     List<String> fullRows = Files.readAllLines(full.resolve("metrics.jsonl"));
     List<String> resumedRows = Files.readAllLines(resumed.resolve("metrics.jsonl"));
     assertEquals(4, fullRows.size());
