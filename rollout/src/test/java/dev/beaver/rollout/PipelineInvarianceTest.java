@@ -11,6 +11,7 @@ import dev.beaver.learner.rl.RlTrainer;
 import dev.beaver.learner.train.SupervisedLoop;
 import dev.beaver.models.CausalLm;
 import dev.beaver.models.ScoreModel;
+import dev.beaver.models.RlTestModels;
 import dev.beaver.models.SharedData;
 import dev.beaver.models.config.ScoreConfig.ScoreType;
 import dev.beaver.models.tokenizer.PromptTemplate;
@@ -60,33 +61,6 @@ class PipelineInvarianceTest {
         128, 1.0, 1_000_000, false, "epoch", 1_000_000, out, 7);
   }
 
-  record Models(CausalLm actor, CausalLm ref, ScoreModel rm, ScoreModel cm, ScoreModel rc,
-      ScoreModel cc) implements AutoCloseable {
-    static Models load(NDManager m) {
-      String lm = SharedData.stories260k().toString();
-      return new Models(CausalLm.load(lm, m), CausalLm.load(lm, m),
-          ScoreModel.load(lm, m, ScoreType.REWARD, 3), ScoreModel.load(costPath(), m),
-          ScoreModel.load(lm, m, ScoreType.CRITIC, 3),
-          ScoreModel.load(costPath(), m, ScoreType.CRITIC, 0));
-    }
-
-    static String costPath() {
-      return SharedData.requireOverridable("BEAVER_PARITY_DIR", "reference/parity")
-          .resolve("llama-score").toString();
-    }
-
-    @Override
-    public void close() {
-      for (AutoCloseable c : new AutoCloseable[] {actor, ref, rm, cm, rc, cc}) {
-        try {
-          c.close();
-        } catch (Exception ignored) {
-          // test cleanup
-        }
-      }
-    }
-  }
-
   static List<List<int[]>> promptBatches(CausalLm lm) {
     List<List<int[]>> out = new ArrayList<>();
     for (int i = 0; i < PROMPTS.length; i += 2) {
@@ -125,7 +99,7 @@ class PipelineInvarianceTest {
   record Run(List<Map<String, Double>> rows, float[] actorWeights) {}
 
   Run inProcess() {
-    try (NDManager m = NDManager.newBaseManager(); Models x = Models.load(m)) {
+    try (NDManager m = NDManager.newBaseManager(); RlTestModels x = RlTestModels.load(m)) {
       Recorder rec = new Recorder();
       new RlTrainer(settings(tmp.resolve("in-process")), x.actor(), x.ref(), x.rm(), x.cm(),
           x.rc(), x.cc(), m, rec).run(promptBatches(x.actor()), null, null);
@@ -134,7 +108,7 @@ class PipelineInvarianceTest {
   }
 
   Run pipeline(int workers, int maxStaleness, String name) {
-    try (NDManager m = NDManager.newBaseManager(); Models x = Models.load(m)) {
+    try (NDManager m = NDManager.newBaseManager(); RlTestModels x = RlTestModels.load(m)) {
       Recorder rec = new Recorder();
       RlSettings s = settings(tmp.resolve(name));
       RlTrainer trainer = new RlTrainer(s, x.actor(), x.ref(), x.rm(), x.cm(), x.rc(), x.cc(), m,

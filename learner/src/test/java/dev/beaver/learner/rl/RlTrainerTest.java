@@ -10,6 +10,7 @@ import dev.beaver.learner.math.KlSplit;
 import dev.beaver.learner.train.SupervisedLoop;
 import dev.beaver.models.CausalLm;
 import dev.beaver.models.ScoreModel;
+import dev.beaver.models.RlTestModels;
 import dev.beaver.models.SharedData;
 import dev.beaver.models.config.ScoreConfig.ScoreType;
 import dev.beaver.models.tokenizer.PromptTemplate;
@@ -42,30 +43,6 @@ class RlTrainerTest {
   }
 
   /** Everything one run holds, loaded fresh so runs do not share state. */
-  record Models(CausalLm actor, CausalLm ref, ScoreModel rm, ScoreModel cm, ScoreModel rc,
-      ScoreModel cc) implements AutoCloseable {
-    static Models load(NDManager m) {
-      String lm = SharedData.stories260k().toString();
-      String cost = SharedData.requireOverridable("BEAVER_PARITY_DIR", "reference/parity")
-          .resolve("llama-score").toString();
-      return new Models(CausalLm.load(lm, m), CausalLm.load(lm, m),
-          ScoreModel.load(lm, m, ScoreType.REWARD, 3), ScoreModel.load(cost, m),
-          ScoreModel.load(lm, m, ScoreType.CRITIC, 3),
-          ScoreModel.load(cost, m, ScoreType.CRITIC, 0));
-    }
-
-    @Override
-    public void close() {
-      for (AutoCloseable c : new AutoCloseable[] {actor, ref, rm, cm, rc, cc}) {
-        try {
-          c.close();
-        } catch (Exception ignored) {
-          // test cleanup
-        }
-      }
-    }
-  }
-
   static List<List<int[]>> promptBatches(CausalLm lm) {
     List<List<int[]>> out = new ArrayList<>();
     for (int i = 0; i < PROMPTS.length; i += 2) {
@@ -103,13 +80,13 @@ class RlTrainerTest {
   void ppoLagWithLambdaHeldAtZeroEqualsPpo() {
     float[] ppo;
     float[] lag;
-    try (NDManager m = NDManager.newBaseManager(); Models x = Models.load(m)) {
+    try (NDManager m = NDManager.newBaseManager(); RlTestModels x = RlTestModels.load(m)) {
       new RlTrainer(settings(RlSettings.Algorithm.PPO, 1, 0.1, 0, tmp.resolve("a"), 1),
           x.actor(), x.ref(), x.rm(), null, x.rc(), null, m, new Recorder())
           .run(promptBatches(x.actor()), null, null);
       ppo = actorWeights(x.actor());
     }
-    try (NDManager m = NDManager.newBaseManager(); Models x = Models.load(m)) {
+    try (NDManager m = NDManager.newBaseManager(); RlTestModels x = RlTestModels.load(m)) {
       Recorder rec = new Recorder();
       new RlTrainer(settings(RlSettings.Algorithm.PPO_LAG, 0.0, 0.0, 0, tmp.resolve("b"), 1),
           x.actor(), x.ref(), x.rm(), x.cm(), x.rc(), x.cc(), m, rec)
@@ -125,7 +102,7 @@ class RlTrainerTest {
     // The cost scale of this model is unknown, so the thresholds are far on either side; λ_max
     // keeps the growing case finite (as the scripts' lambda_max 5.0 does).
     for (double threshold : new double[] {-1000.0, 1000.0}) {
-      try (NDManager m = NDManager.newBaseManager(); Models x = Models.load(m)) {
+      try (NDManager m = NDManager.newBaseManager(); RlTestModels x = RlTestModels.load(m)) {
         Recorder rec = new Recorder();
         new RlTrainer(settings(RlSettings.Algorithm.PPO_LAG, 1.0, 1e-4, threshold,
             OptionalDouble.of(5.0), tmp.resolve("t" + threshold), 1),
@@ -151,7 +128,7 @@ class RlTrainerTest {
 
   @Test
   void shouldKeepNativeMemoryFlatOverManySteps() {
-    try (NDManager m = NDManager.newBaseManager(); Models x = Models.load(m)) {
+    try (NDManager m = NDManager.newBaseManager(); RlTestModels x = RlTestModels.load(m)) {
       RlTrainer trainer = new RlTrainer(settings(RlSettings.Algorithm.PPO_LAG, 1.0, 0.01, 0,
           OptionalDouble.of(5.0), tmp.resolve("leak"), 1),
           x.actor(), x.ref(), x.rm(), x.cm(), x.rc(), x.cc(), m, new Recorder());

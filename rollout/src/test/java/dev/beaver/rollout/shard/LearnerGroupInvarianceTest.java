@@ -16,6 +16,7 @@ import dev.beaver.learner.shard.ShardedStep;
 import dev.beaver.learner.train.SupervisedLoop;
 import dev.beaver.models.CausalLm;
 import dev.beaver.models.ScoreModel;
+import dev.beaver.models.RlTestModels;
 import dev.beaver.models.SharedData;
 import dev.beaver.models.config.ScoreConfig.ScoreType;
 import dev.beaver.models.nn.Decoder;
@@ -92,32 +93,9 @@ class LearnerGroupInvarianceTest {
         128, 1.0, 4, false, "epoch", 1_000_000, out, 7);
   }
 
-  record Models(CausalLm actor, CausalLm ref, ScoreModel rm, ScoreModel cm, ScoreModel rc,
-      ScoreModel cc) implements AutoCloseable {
-    static Models load(NDManager m) {
-      String lm = SharedData.stories260k().toString();
-      String cost = SharedData.requireOverridable("BEAVER_PARITY_DIR", "reference/parity")
-          .resolve("llama-score").toString();
-      return new Models(CausalLm.load(lm, m), CausalLm.load(lm, m),
-          ScoreModel.load(lm, m, ScoreType.REWARD, 3), ScoreModel.load(cost, m),
-          ScoreModel.load(lm, m, ScoreType.CRITIC, 3),
-          ScoreModel.load(cost, m, ScoreType.CRITIC, 0));
-    }
-
-    float[][] trained() {
-      return new float[][] {flat(actor.decoder()), flat(rc.decoder()), flat(cc.decoder())};
-    }
-
-    @Override
-    public void close() {
-      for (AutoCloseable c : new AutoCloseable[] {actor, ref, rm, cm, rc, cc}) {
-        try {
-          c.close();
-        } catch (Exception ignored) {
-          // test cleanup
-        }
-      }
-    }
+  static float[][] trained(RlTestModels x) {
+    return new float[][] {flat(x.actor().decoder()), flat(x.rc().decoder()),
+        flat(x.cc().decoder())};
   }
 
   static float[] flat(Decoder d) {
@@ -156,8 +134,8 @@ class LearnerGroupInvarianceTest {
   /** Trains the round with a plain {@link RlTrainer}; checkpoint in {@code out}. */
   static Reference reference(Path out) {
     RlSettings s = settings(out);
-    try (NDManager m = NDManager.newBaseManager(); Models x = Models.load(m)) {
-      float[][] initial = x.trained();
+    try (NDManager m = NDManager.newBaseManager(); RlTestModels x = RlTestModels.load(m)) {
+      float[][] initial = trained(x);
       RlTrainer one = new RlTrainer(s, x.actor(), x.ref(), x.rm(), x.cm(), x.rc(), x.cc(), m,
           QUIET);
       one.run(List.of(prompts(x.actor())), null, null);
@@ -165,12 +143,12 @@ class LearnerGroupInvarianceTest {
       assertEquals(2, one.state().optimizerSteps());
       assertTrue(Files.exists(out.resolve("checkpoint-4")));
       assertTrue(one.lambda().lambda() > 1.0, "λ moved: " + one.lambda().lambda());
-      return new Reference(initial, x.trained(), one.lambda().lambda());
+      return new Reference(initial, trained(x), one.lambda().lambda());
     }
   }
 
   /** The round's scored micro-batches, made as the in-process trainer makes them. */
-  static List<Experience> round(NDManager m, Models x) {
+  static List<Experience> round(NDManager m, RlTestModels x) {
     ExperienceMaker maker = new ExperienceMaker(x.actor(), x.ref(), x.rm(), x.cm(), x.rc(),
         x.cc(), Double.NaN);
     List<Experience> round = new ArrayList<>();
@@ -226,7 +204,7 @@ class LearnerGroupInvarianceTest {
    * The leader's checkpoint against the single learner's: same trainer state (λ, its window,
    * version), the same optimizer files (format and, within tolerance, moments).
    */
-  static void assertSameCheckpoint(NDManager m, Models x, Path k1, Path k2) {
+  static void assertSameCheckpoint(NDManager m, RlTestModels x, Path k1, Path k2) {
     assertEquals(Checkpoints.readState(k1).extra(), Checkpoints.readState(k2).extra());
     String[] checkpointNames = {"actor", "reward_critic", "cost_critic"};
     double worst = 0;
@@ -276,13 +254,13 @@ class LearnerGroupInvarianceTest {
     endpoints.forEach(e -> e.exchange().tell(peers));
 
     NDManager m = NDManager.newBaseManager();
-    List<Models> models = new ArrayList<>();
+    List<RlTestModels> models = new ArrayList<>();
     List<ShardedStep> members = new ArrayList<>();
     try {
       List<ActorRef<LearnerShard.Command>> followers = new ArrayList<>();
       RlTrainer leader = null;
       for (int r = 0; r < 2; r++) {
-        Models x = Models.load(m);
+        RlTestModels x = RlTestModels.load(m);
         models.add(x);
         ShardedStep member = new ShardedStep(
             ShardExchange.collective(endpoints.get(r).exchange(), r, 2), Duration.ofMinutes(3));
@@ -315,14 +293,14 @@ class LearnerGroupInvarianceTest {
       assertEquals(4, b.globalStep());
       System.err.printf("K=2 round: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-      assertSameParameters(ref, models.get(0).trained(), models.get(1).trained());
+      assertSameParameters(ref, trained(models.get(0)), trained(models.get(1)));
       // The leader wrote the checkpoint, in the single learner's format; the follower none.
       assertTrue(Files.notExists(tmp.resolve("k2-1").resolve("checkpoint-4")));
       assertSameCheckpoint(m, models.get(0), tmp.resolve("k1").resolve("checkpoint-4"),
           tmp.resolve("k2-0").resolve("checkpoint-4"));
     } finally {
       members.forEach(ShardedStep::close);
-      models.forEach(Models::close);
+      models.forEach(RlTestModels::close);
       m.close();
     }
   }

@@ -13,7 +13,7 @@ import dev.beaver.learner.rl.Experience;
 import dev.beaver.learner.rl.RlTrainer;
 import dev.beaver.learner.shard.ShardedStep;
 import dev.beaver.rollout.PipelineSettings;
-import dev.beaver.rollout.shard.LearnerGroupInvarianceTest.Models;
+import dev.beaver.models.RlTestModels;
 import dev.beaver.rollout.shard.LearnerGroupInvarianceTest.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +67,8 @@ class LearnerGroupTwoNodesTest {
     BeaverNode a = null;
     BeaverNode b = null;
     NDManager m = NDManager.newBaseManager();
-    Models x0 = null;
-    Models x1 = null;
+    RlTestModels x0 = null;
+    RlTestModels x1 = null;
     ShardedStep s0 = null;
     ShardedStep s1 = null;
     try {
@@ -84,8 +84,8 @@ class LearnerGroupTwoNodesTest {
       e0.exchange().tell(ShardEndpoint.peers(List.of(e0, e1OnA)));
       e1.exchange().tell(ShardEndpoint.peers(List.of(e0OnB, e1)));
 
-      x0 = Models.load(m);
-      x1 = Models.load(m);
+      x0 = RlTestModels.load(m);
+      x1 = RlTestModels.load(m);
       s0 = new ShardedStep(ShardExchange.collective(e0.exchange(), 0, 2), Duration.ofMinutes(3));
       s1 = new ShardedStep(ShardExchange.collective(e1.exchange(), 1, 2), Duration.ofMinutes(3));
       var settings0 = LearnerGroupInvarianceTest.settings(tmp.resolve("k2-0"));
@@ -112,7 +112,8 @@ class LearnerGroupTwoNodesTest {
       assertEquals(ref.lambda(), reached.lambda(), 0.0, "λ of the follower");
       assertEquals(4, reached.globalStep());
       System.err.printf("K=2 round on two nodes: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-      LearnerGroupInvarianceTest.assertSameParameters(ref, x0.trained(), x1.trained());
+      LearnerGroupInvarianceTest.assertSameParameters(ref,
+          LearnerGroupInvarianceTest.trained(x0), LearnerGroupInvarianceTest.trained(x1));
       assertTrue(Files.notExists(tmp.resolve("k2-1").resolve("checkpoint-4")));
       LearnerGroupInvarianceTest.assertSameCheckpoint(m, x0,
           tmp.resolve("k1").resolve("checkpoint-4"), tmp.resolve("k2-0").resolve("checkpoint-4"));
