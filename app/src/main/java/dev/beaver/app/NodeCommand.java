@@ -7,7 +7,7 @@ import dev.beaver.actors.node.ClusterConf;
 import dev.beaver.actors.node.NodeSettings;
 import dev.beaver.actors.node.SeedNodes;
 import dev.beaver.actors.node.Transport;
-import dev.beaver.app.train.RlJobFactory;
+import dev.beaver.app.train.RlJobs;
 import dev.beaver.rollout.cluster.NodeServices;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ final class NodeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> node.shutdown(
         java.time.Duration.ofSeconds(20)), "beaver-node-shutdown"));
     if (settings.roles().stream().anyMatch(r -> r != Role.COORDINATOR)) {
-      NodeServices.start(node, new RlJobFactory());
+      NodeServices.start(node, RlJobs.factory(RlJobs.Plugins.NONE));
     }
     node.whenUp().thenRun(() -> System.err.printf("node %s up with roles %s%n", node.address(),
         node.settings().roleIds()));

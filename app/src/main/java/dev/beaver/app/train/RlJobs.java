@@ -62,8 +62,26 @@ public final class RlJobs {
    * @throws IllegalArgumentException when the command or a flag is invalid (the message names it)
    */
   public static JobParts open(JobSpec spec, Plugins plugins) {
-    RlCommand cmd = RlJobFactory.parse(spec);
+    RlCommand cmd = parse(spec);
     return new RlJob(cmd, cmd.settings(), plugins);
+  }
+
+  /** The command of {@code spec}, parsed exactly as on the command line. */
+  private static RlCommand parse(JobSpec spec) {
+    RlCommand cmd = switch (spec.command()) {
+      case "ppo" -> new PpoCommand();
+      case "ppo-lag" -> new PpoLagCommand();
+      case "ppo-reward-shaping" -> new PpoRewardShapingCommand();
+      default -> throw new IllegalArgumentException("unknown job command '" + spec.command()
+          + "', expected ppo, ppo-lag or ppo-reward-shaping");
+    };
+    try {
+      new picocli.CommandLine(cmd).parseArgs(spec.args().toArray(new String[0]));
+      cmd.settings();
+      return cmd;
+    } catch (picocli.CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(spec.command() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Both listeners, {@code first} first. */
