@@ -7,12 +7,17 @@
 #       [--command ppo|ppo-lag|ppo-reward-shaping] [--transport tcp|aeron-udp]
 #       -- <flags of the command, including --output_dir D>
 #
-# Defaults: R=1, S=1, K=1 (one learner shard), --command ppo-lag, --transport tcp (on one host
-# Artery's tcp is faster than aeron-udp and spins no CPU; aeron-udp is the cross-host default).
-# Each node's pid and log: D/nodes/ROLE-I.pid and D/nodes/ROLE-I.log (coordinator-0 is the seed).
+# Defaults: R=1, S=1, K=1 (K > 1 learner JVMs train as a sharded learner group), --command
+# ppo-lag, --transport tcp (on one host Artery's tcp is faster than aeron-udp and spins no CPU;
+# aeron-udp is the cross-host default). The seeds are the coordinator and learner-0.
+# Each node's pid and log: D/nodes/ROLE-I.pid and D/nodes/ROLE-I.log.
 # A node that dies while the job runs is started again (same role and log, appended): a rollout
 # or scorer node rejoins the job and gets the current weights; after a learner node is lost the
-# job restarts from its newest --save_interval checkpoint. --no_restart turns this off.
+# job restarts from its newest --save_interval checkpoint; a coordinator killed by a signal is
+# started again (on a new port) with --resume, joins through learner-0 (the coordinator and
+# learner-0 are the seeds) and continues from that checkpoint. Nodes started again take new ports
+# (a lost node's host:port is quarantined), so once both seeds are lost no node can join any
+# more. --no_restart turns this off.
 # Environment: BEAVER_CMD (how to run beaver, split on whitespace; default scripts/beaver),
 # BEAVER_SEED_PORT (the seed's port; default a free one).
 set -euo pipefail
@@ -37,10 +42,6 @@ main() {
   for n in "$rollout" "$scorer" "$learner"; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "error: node counts must be positive integers, got '$n'" >&2; exit 2; }
   done
-  if [[ "$learner" != 1 ]]; then
-    echo "error: --learner_nodes must be 1: one learner shard per job (the sharded learner group is not available yet)" >&2
-    exit 2
-  fi
   local out="" prev=""
   for a in "$@"; do
     [[ "$prev" == --output_dir ]] && out="$a"
@@ -58,28 +59,53 @@ main() {
   fi
 
   local port="${BEAVER_SEED_PORT:-$(free_port)}"
-  local seed="127.0.0.1:$port"
+  LEARNER_PORT="$(free_port)"
+  # Two seeds, the coordinator and learner-0 (both on fixed ports): a coordinator started again
+  # joins the running cluster through learner-0 instead of forming a cluster of its own.
+  local seed="127.0.0.1:$port,127.0.0.1:$LEARNER_PORT"
   PIDS=()
   NODES=()
   trap stop_nodes EXIT
   trap 'exit 130' INT TERM
 
-  "${BEAVER[@]}" "$command" "$@" --seed_nodes "$seed" --node_port "$port" \
-    --transport "$transport" --rollout_nodes "$rollout" --scorer_nodes "$scorer" \
-    --learner_nodes "$learner" >"$out/nodes/coordinator-0.log" 2>&1 &
+  JOB=("${BEAVER[@]}" "$command" "$@" --seed_nodes "$seed"
+    --transport "$transport" --rollout_nodes "$rollout" --scorer_nodes "$scorer"
+    --learner_nodes "$learner")
+  local resume=(--resume)
+  for a in "$@"; do [[ "$a" == --resume ]] && resume=(); done
+  "${JOB[@]}" --node_port "$port" >"$out/nodes/coordinator-0.log" 2>&1 &
   local coordinator=$!
   echo "$coordinator" >"$out/nodes/coordinator-0.pid"
   start_nodes learner "$learner" "$seed" "$transport" "$out"
   start_nodes scorer "$scorer" "$seed" "$transport" "$out"
   start_nodes rollout "$rollout" "$seed" "$transport" "$out"
-  echo "cluster: seed $seed, $learner learner, $scorer scorer, $rollout rollout node(s); logs in $out/nodes" >&2
+  echo "cluster: seeds $seed, $learner learner, $scorer scorer, $rollout rollout node(s); logs in $out/nodes" >&2
 
-  local status=0
-  while kill -0 "$coordinator" 2>/dev/null; do
-    [[ $RESTART == 1 ]] && restart_dead_nodes "$seed" "$transport" "$out"
-    sleep 1
+  local status restarts=0
+  while true; do
+    while kill -0 "$coordinator" 2>/dev/null; do
+      [[ $RESTART == 1 ]] && restart_dead_nodes "$seed" "$transport" "$out"
+      sleep 1
+    done
+    status=0
+    wait "$coordinator" || status=$?
+    # Killed by a signal (not a job that failed, exit 1): start the coordinator again; with
+    # --resume the job continues from the newest checkpoint of its --output_dir. It takes a new
+    # port: the cluster quarantines the old incarnation's address (host:port) after a new one
+    # joins there, which would end the new coordinator's job on every node. It joins through
+    # learner-0, the other seed.
+    if [[ $RESTART == 1 && $status -gt 128 && $restarts -lt 3 ]]; then
+      restarts=$((restarts + 1))
+      echo "coordinator died (exit $status); starting it again with --resume" >&2
+      echo "--- restarted $(date -u +%FT%TZ) ---" >>"$out/nodes/coordinator-0.log"
+      "${JOB[@]}" "${resume[@]}" --node_port "$(free_port)" \
+        >>"$out/nodes/coordinator-0.log" 2>&1 &
+      coordinator=$!
+      echo "$coordinator" >"$out/nodes/coordinator-0.pid"
+      continue
+    fi
+    break
   done
-  wait "$coordinator" || status=$?
   if [[ $status -ne 0 ]]; then
     echo "job failed (exit $status); last lines of $out/nodes/coordinator-0.log:" >&2
     tail -n 20 "$out/nodes/coordinator-0.log" >&2
@@ -94,13 +120,20 @@ start_nodes() {
   done
 }
 
+# learner-0 is the second seed, on a fixed port.
 start_node() {
-  local role="$1" i="$2" seed="$3" transport="$4" out="$5"
-  "${BEAVER[@]}" node --role "$role" --seed_nodes "$seed" --port 0 --transport "$transport" \
-    >>"$out/nodes/$role-$i.log" 2>&1 &
+  local role="$1" i="$2" seed="$3" transport="$4" out="$5" port=0
+  [[ "$role-$i" == learner-0 ]] && port="$LEARNER_PORT"
+  launch_node "$role" "$i" "$seed" "$transport" "$out" "$port"
+  NODES+=("$role-$i")
+}
+
+launch_node() {
+  local role="$1" i="$2" seed="$3" transport="$4" out="$5" port="$6"
+  "${BEAVER[@]}" node --role "$role" --seed_nodes "$seed" --port "$port" \
+    --transport "$transport" >>"$out/nodes/$role-$i.log" 2>&1 &
   echo $! >"$out/nodes/$role-$i.pid"
   PIDS+=($!)
-  NODES+=("$role-$i")
 }
 
 restart_dead_nodes() {
@@ -111,10 +144,9 @@ restart_dead_nodes() {
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "node $name (pid $pid) died; starting it again" >&2
       echo "--- restarted $(date -u +%FT%TZ) ---" >>"$out/nodes/$name.log"
-      "${BEAVER[@]}" node --role "${name%-*}" --seed_nodes "$seed" --port 0 \
-        --transport "$transport" >>"$out/nodes/$name.log" 2>&1 &
-      echo $! >"$out/nodes/$name.pid"
-      PIDS+=($!)
+      # On a new port: the cluster quarantines a lost node's host:port after a new incarnation
+      # joins there, which would cut the new one off. It joins through the seeds.
+      launch_node "${name%-*}" "${name##*-}" "$seed" "$transport" "$out" 0
     fi
   done
 }

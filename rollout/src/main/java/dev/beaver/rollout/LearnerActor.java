@@ -14,6 +14,7 @@ import dev.beaver.learner.rl.RlTrainer;
 import dev.beaver.models.CausalLm;
 import dev.beaver.models.ScoreModel;
 import dev.beaver.models.nn.HostTensor;
+import dev.beaver.rollout.shard.LearnerGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,13 +99,29 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   /**
    * The learner's models; {@code costCritic} null unless PPO-Lag; {@code evalPrompts} the
    * evaluation prompt batches of {@code --need_eval} (evaluated by the trainer), or null;
-   * {@code resume} the checkpoint the run continues from (models already loaded from it), or null.
+   * {@code resume} the checkpoint the run continues from (models already loaded from it), or null;
+   * {@code group} the learner group {@code trainer} leads (rank 0), or null for a learner on its
+   * own.
    */
   public record Models(RlTrainer trainer, CausalLm actor, ScoreModel rewardCritic,
-      ScoreModel costCritic, List<List<int[]>> evalPrompts, java.nio.file.Path resume) {
+      ScoreModel costCritic, List<List<int[]>> evalPrompts, java.nio.file.Path resume,
+      LearnerGroup group) {
     public Models(RlTrainer trainer, CausalLm actor, ScoreModel rewardCritic,
         ScoreModel costCritic) {
-      this(trainer, actor, rewardCritic, costCritic, null, null);
+      this(trainer, actor, rewardCritic, costCritic, null, null, null);
+    }
+
+    public Models(RlTrainer trainer, CausalLm actor, ScoreModel rewardCritic,
+        ScoreModel costCritic, List<List<int[]>> evalPrompts, java.nio.file.Path resume) {
+      this(trainer, actor, rewardCritic, costCritic, evalPrompts, resume, null);
+    }
+
+    /** These models, trained as the leader of {@code group} (whose leader is this trainer). */
+    public Models inGroup(LearnerGroup group) {
+      if (group.leader() != trainer) {
+        throw new IllegalArgumentException("the group is led by another trainer");
+      }
+      return new Models(trainer, actor, rewardCritic, costCritic, evalPrompts, resume, group);
     }
   }
 
@@ -232,7 +249,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     }
     long prepared = System.nanoTime();
     // system/rollout_s is here the learner's wait for the round: rollouts overlap learning.
-    models.trainer().trainBatch(scored, weights, round.epoch(), round.batchIndex(),
+    // In a learner group the followers get the same round and the shards meet at every step.
+    BatchTrainer train = models.group() == null ? models.trainer()::trainBatch
+        : models.group()::trainBatch;
+    train.trainBatch(scored, weights, round.epoch(), round.batchIndex(),
         plan.batchesPerEpoch(), waited, models.evalPrompts(), Map.of(
             "system/staleness_mean", rows == 0 ? 0.0 : (double) stalenessSum / rows,
             "system/staleness_max", (double) stalenessMax,
@@ -255,6 +275,13 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     }
     replyTo.tell(new Finished(models.trainer().state(), version, stalenessHistogram.clone()));
     return Behaviors.stopped();
+  }
+
+  /** {@link RlTrainer#trainBatch}'s signature: a trainer on its own or a group's leader. */
+  private interface BatchTrainer {
+    void trainBatch(List<Experience> experiences, List<float[][]> actorWeights, int epoch,
+        int bi, int numPromptBatches, double rolloutSeconds, List<List<int[]>> evalPrompts,
+        Map<String, Double> batchMetrics);
   }
 
   /**

@@ -40,7 +40,7 @@ public final class PipelineOptions {
   @Option(names = "--scorer_nodes", defaultValue = "1", description = "Scorer nodes the job waits for and uses (cluster only; default: ${DEFAULT-VALUE}).")
   public int scorerNodes;
 
-  @Option(names = "--learner_nodes", defaultValue = "1", description = "Learner nodes (cluster only; one learner shard until the sharded learner group lands).")
+  @Option(names = "--learner_nodes", defaultValue = "1", description = "Learner nodes the job waits for and uses (cluster only): K > 1 trains data-parallel as a learner group, each shard one K-th of every micro-batch, AdamW state sharded (default: ${DEFAULT-VALUE}).")
   public int learnerNodes;
 
   @Option(names = "--worker_timeout", defaultValue = "900", description = "Seconds a rollout worker may hold a micro-batch without result before its work is dispatched again and the worker restarted; 0 turns the check off (default: ${DEFAULT-VALUE}).")

@@ -73,7 +73,7 @@ final class PipelineRun {
           node = node.withTransport(Transport.parse(p.transport));
         }
         layout = new JobDriver.Layout(p.rolloutNodes, p.scorerNodes, p.rolloutWorkers, wait,
-            workerTimeout);
+            workerTimeout, p.learnerNodes);
       }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cmd.spec.commandLine(), e.getMessage());

@@ -227,11 +227,11 @@ public abstract class RlCommand implements Callable<Integer> {
       bad = "--rollout_workers must be >= 1, got " + p.rolloutWorkers;
     } else if (!(p.isTruncation > 0)) {
       bad = "--is_truncation must be > 0, got " + p.isTruncation;
-    } else if (p.rolloutNodes < 1 || p.scorerNodes < 1) {
-      bad = "--rollout_nodes and --scorer_nodes must be >= 1";
-    } else if (p.learnerNodes != 1) {
-      bad = "--learner_nodes must be 1: one learner shard per job (the sharded learner group is"
-          + " not available yet)";
+    } else if (p.rolloutNodes < 1 || p.scorerNodes < 1 || p.learnerNodes < 1) {
+      bad = "--rollout_nodes, --scorer_nodes and --learner_nodes must be >= 1";
+    } else if (p.learnerNodes > 1 && !p.clustered()) {
+      bad = "--learner_nodes " + p.learnerNodes + " needs a cluster: give --seed_nodes (or"
+          + " --cluster_config) and start the learner nodes with 'beaver node --role learner'";
     } else if (p.workerTimeoutSeconds < 0) {
       bad = "--worker_timeout must be >= 0 seconds (0: off)";
     } else if (p.waitForNodesSeconds < 1) {
@@ -268,7 +268,7 @@ public abstract class RlCommand implements Callable<Integer> {
       RlTrainer trainer = new RlTrainer(settings, actor, ref, rm, cm, rc, cc, m,
           session.listener(algo.trainingType(), "train/reward", "train/cost", "train/lambda",
               "train/kl_divergence"));
-      addPtx(trainer, session, actor);
+      addPtx(trainer, actor);
       trainer.run(prompts, evalPrompts, session.resume());
       actor.save(common.outputDir, common.save16bit ? Dtype.F16 : Dtype.F32);
     }
@@ -284,9 +284,9 @@ public abstract class RlCommand implements Callable<Integer> {
   }
 
   /** PTX batches for the trainer when {@code --ptx_coeff} and {@code --ptx_datasets} ask. */
-  void addPtx(RlTrainer trainer, TrainingSession session, CausalLm actor) {
+  void addPtx(RlTrainer trainer, CausalLm actor) {
     if (ptxCoeff > 0 && !ptxDatasets.isEmpty()) {
-      trainer.setPtxBatches(ptxBatches(session, actor));
+      trainer.setPtxBatches(ptxBatches(actor));
     }
   }
 
@@ -295,7 +295,7 @@ public abstract class RlCommand implements Callable<Integer> {
     model.setNormalize(on);
   }
 
-  private List<SupervisedBatch> ptxBatches(TrainingSession session, CausalLm actor) {
+  private List<SupervisedBatch> ptxBatches(CausalLm actor) {
     CommonTrainingOptions ptx = new CommonTrainingOptions();
     ptx.trainDatasets = ptxDatasets;
     ptx.maxLength = common.maxLength;
@@ -304,7 +304,7 @@ public abstract class RlCommand implements Callable<Integer> {
     ptx.skipInvalidRows = common.skipInvalidRows;
     ptx.evalStrategy = "epoch";
     TokenizedDataset<SupervisedSample, SupervisedBatch> data =
-        session.datasets(DatasetKind.SFT, actor.tokenizer(), ptx).train();
+        TrainingSession.loadDatasets(DatasetKind.SFT, actor.tokenizer(), ptx).train();
     return Batches.shuffled(data, trainBatchSize, common.seed);
   }
 

@@ -10,6 +10,8 @@ import dev.beaver.learner.checkpoint.Checkpoints;
 import dev.beaver.learner.checkpoint.TrainerState;
 import dev.beaver.learner.rl.RlSettings;
 import dev.beaver.learner.rl.RlTrainer;
+import dev.beaver.learner.shard.GroupMember;
+import dev.beaver.learner.train.SupervisedLoop;
 import dev.beaver.models.CausalLm;
 import dev.beaver.models.ScoreModel;
 import dev.beaver.models.config.ScoreConfig.ScoreType;
@@ -94,31 +96,49 @@ final class RlJob implements JobParts {
 
   @Override
   public synchronized LearnerActor.Models learner() {
+    return learner(null);
+  }
+
+  /**
+   * The learner's models; with a group {@code member} of rank r &gt; 0 no run logs are opened
+   * (the leader, rank 0, writes them) and the trainer's metrics go nowhere.
+   */
+  @Override
+  public synchronized LearnerActor.Models learner(GroupMember member) {
     if (learner == null) {
       RlSettings.Algorithm algo = settings.algorithm();
-      session = new TrainingSession(cmd.spec, cmd.common, algo.trainingType());
+      boolean leader = member == null || member.rank() == 0;
+      SupervisedLoop.Listener listener = (metrics, step) -> { };
+      if (leader) {
+        session = new TrainingSession(cmd.spec, cmd.common, algo.trainingType());
+        listener = RlJobs.both(RlJobs.both(session.listener(algo.trainingType(),
+            "train/reward", "train/cost", "train/lambda", "train/kl_divergence"),
+            JobMonitoring.listener(algo == RlSettings.Algorithm.PPO_LAG ? settings.threshold()
+                : Double.NaN)), plugins.progress());
+      } else {
+        // The same seed as the leader's session: every shard starts from the same state.
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) cmd.common.seed);
+      }
+      java.nio.file.Path resume = cmd.common.resumeFromCheckpoint;
       String critic = cmd.rewardCriticModel == null ? cmd.rewardModel : cmd.rewardCriticModel;
       String costCritic = cmd.costCriticModel() == null ? cmd.costModel() : cmd.costCriticModel();
-      CausalLm actor = own(CausalLm.load(session.modelPath("actor", cmd.actorModel), manager));
+      CausalLm actor = own(CausalLm.load(TrainingSession.modelPath(resume, "actor", cmd.actorModel), manager));
       CausalLm ref = own(CausalLm.load(cmd.actorModel, manager));
       ScoreModel rm = own(ScoreModel.load(cmd.rewardModel, manager));
       ScoreModel cm = cmd.costModel() == null ? null : own(ScoreModel.load(cmd.costModel(),
           manager));
-      ScoreModel rc = own(ScoreModel.load(session.modelPath("reward_critic", critic), manager,
+      ScoreModel rc = own(ScoreModel.load(TrainingSession.modelPath(resume, "reward_critic", critic), manager,
           ScoreType.CRITIC, cmd.common.seed));
       ScoreModel cc = algo == RlSettings.Algorithm.PPO_LAG ? own(ScoreModel.load(
-          session.modelPath("cost_critic", costCritic), manager, ScoreType.CRITIC,
+          TrainingSession.modelPath(resume, "cost_critic", costCritic), manager, ScoreType.CRITIC,
           cmd.common.seed)) : null;
       cmd.configureScoreModels(rm, cm);
-      RlTrainer trainer = new RlTrainer(settings, actor, ref, rm, cm, rc, cc, manager,
-          RlJobs.both(RlJobs.both(session.listener(algo.trainingType(), "train/reward",
-              "train/cost", "train/lambda", "train/kl_divergence"), JobMonitoring.listener(
-              algo == RlSettings.Algorithm.PPO_LAG ? settings.threshold() : Double.NaN)),
-              plugins.progress()));
-      cmd.addPtx(trainer, session, actor);
-      List<List<int[]>> eval = prompts().eval() == null ? null
+      RlTrainer trainer = new RlTrainer(settings, actor, ref, rm, cm, rc, cc, manager, listener,
+          member);
+      cmd.addPtx(trainer, actor);
+      List<List<int[]>> eval = prompts().eval() == null || !leader ? null
           : RlCommand.promptBatches(prompts().eval(), cmd.evalBatchSize, -1);
-      learner = new LearnerActor.Models(trainer, actor, rc, cc, eval, session.resume());
+      learner = new LearnerActor.Models(trainer, actor, rc, cc, eval, resume);
     }
     return learner;
   }
@@ -126,8 +146,10 @@ final class RlJob implements JobParts {
   @Override
   public void finishLearner(TrainerState state) {
     learner.actor().save(cmd.common.outputDir, cmd.common.save16bit ? Dtype.F16 : Dtype.F32);
-    session.close();
-    session = null;
+    if (session != null) {
+      session.close();
+      session = null;
+    }
   }
 
   @Override

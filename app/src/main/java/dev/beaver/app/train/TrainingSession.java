@@ -124,8 +124,12 @@ public final class TrainingSession implements AutoCloseable {
 
   /** The folder a resumed model is loaded from: {@code CHECKPOINT/<name>}, else {@code fallback}. */
   public String modelPath(String name, String fallback) {
-    return common.resumeFromCheckpoint == null ? fallback
-        : common.resumeFromCheckpoint.resolve(name).toString();
+    return modelPath(common.resumeFromCheckpoint, name, fallback);
+  }
+
+  /** {@code checkpoint/<name>}, or {@code fallback} when there is no checkpoint. */
+  static String modelPath(Path checkpoint, String name, String fallback) {
+    return checkpoint == null ? fallback : checkpoint.resolve(name).toString();
   }
 
   public Path resume() {

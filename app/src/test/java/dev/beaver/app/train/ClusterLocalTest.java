@@ -169,12 +169,42 @@ class ClusterLocalTest {
   }
 
   /**
-   * The learner node killed with SIGKILL after its first checkpoint: the script starts it again,
-   * the job restarts from the newest checkpoint (step counter, optimizer state and λ continue)
-   * and finishes.
+   * A learner node of a group of two killed with SIGKILL after checkpoint-4: the other shard's
+   * exchange fails, the script starts the node again, the job restarts from the newest
+   * checkpoint (step counter, optimizer state and λ continue) with both shards and finishes.
    */
   @Test
-  void shouldContinueFromTheLastCheckpointWhenTheLearnerIsKilled() throws Exception {
+  void shouldContinueFromTheLastCheckpointWhenALearnerOfTheGroupIsKilled() throws Exception {
+    Path out = tmp.resolve("run");
+    Path nodes = out.resolve("nodes");
+    String coordinatorLog = killAndFinish(out, List.of("--learner_nodes", "2"),
+        nodes.resolve("learner-0.pid"));
+    assertTrue(coordinatorLog.contains("starting learner shard 1 of 2"), coordinatorLog);
+    assertTrue(coordinatorLog.contains("restarting from " + out.resolve("checkpoint-")),
+        coordinatorLog);
+  }
+
+  /**
+   * The coordinator (the JVM that runs the command) killed with SIGKILL after checkpoint-4: the
+   * nodes free the job, the script starts the command again with --resume, it rejoins the cluster
+   * through the other seed (learner-0) and continues from the newest checkpoint.
+   */
+  @Test
+  void shouldContinueFromTheLastCheckpointWhenTheCoordinatorIsKilled() throws Exception {
+    Path out = tmp.resolve("run");
+    Path nodes = out.resolve("nodes");
+    String coordinatorLog = killAndFinish(out, List.of(), nodes.resolve("coordinator-0.pid"));
+    assertTrue(coordinatorLog.contains("--- restarted"), coordinatorLog);
+    assertTrue(coordinatorLog.contains("resuming from " + out.resolve("checkpoint-")),
+        coordinatorLog);
+  }
+
+  /**
+   * Runs a 12-step PPO-Lag job with {@code extra} script flags, kills the process in {@code
+   * victim} once checkpoint-4 is written, and checks the job finishes at step 12 with the model
+   * saved; returns the coordinator's log.
+   */
+  private String killAndFinish(Path out, List<String> extra, Path victim) throws Exception {
     String lm = RlTestData.actor();
     String cost = RlTestData.costModel();
     List<String> questions = new ArrayList<>();
@@ -182,25 +212,26 @@ class ClusterLocalTest {
       questions.add("Tell me a story about a cat called number " + i + ".");
     }
     Path prompts = RlTestData.prompts(tmp, questions);
-    Path out = tmp.resolve("run");
     Path nodes = out.resolve("nodes");
-    List<String> cmd = List.of("bash", repoRoot().resolve("scripts/cluster-local.sh").toString(),
-        "--", "--actor_model_name_or_path", lm, "--reward_model_name_or_path", lm,
+    List<String> cmd = new ArrayList<>(List.of("bash",
+        repoRoot().resolve("scripts/cluster-local.sh").toString()));
+    cmd.addAll(extra);
+    cmd.addAll(List.of("--", "--actor_model_name_or_path", lm, "--reward_model_name_or_path", lm,
         "--cost_model_name_or_path", cost, "--train_datasets", "jsonl:1:" + prompts,
         "--column_map", "input=q", "--output_dir", out.toString(), "--max_length", "96",
         "--per_device_prompt_batch_size", "2", "--per_device_train_batch_size", "2",
-        "--lambda_max", "5", "--save_interval", "2", "--wait_for_nodes", "240");
+        "--lambda_max", "5", "--save_interval", "2", "--wait_for_nodes", "240"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(tmp.resolve("script.log").toFile());
     pb.environment().put("BEAVER_CMD", beaverCommand("-Dbeaver.node.downing.stable-after=3s",
         "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=6s",
         "-Dpekko.cluster.failure-detector.heartbeat-interval=1s"));
     Process p = pb.start();
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(7);
     long killed = -1;
     while (p.isAlive() && System.nanoTime() < deadline && killed < 0) {
       if (Files.exists(out.resolve("checkpoint-4/trainer_state.json"))) {
-        killed = pid(nodes.resolve("learner-0.pid"));
+        killed = pid(victim);
         new ProcessBuilder("kill", "-KILL", Long.toString(killed)).start().waitFor();
       }
       Thread.sleep(100);
@@ -213,13 +244,12 @@ class ClusterLocalTest {
     assertTrue(killed > 0, "the job ended before checkpoint-4\n" + tails(nodes));
     assertTrue(done, "timed out\n" + tails(nodes));
     assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("script.log")) + tails(nodes));
-    assertTrue(coordinatorLog.contains("restarting from " + out.resolve("checkpoint-")),
-        coordinatorLog);
     assertTrue(coordinatorLog.contains("pipeline: 12 versions"), coordinatorLog);
     List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
     assertTrue(metrics.get(metrics.size() - 1).startsWith("{\"step\":12,"),
         metrics.get(metrics.size() - 1));
     assertTrue(Files.exists(out.resolve("model.safetensors")));
+    return coordinatorLog;
   }
 
   /** The last lines of every node's log (for failure messages). */

@@ -6,6 +6,8 @@ import dev.beaver.actors.transfer.ChunkedPayload;
 import dev.beaver.rollout.Coordinator;
 import dev.beaver.rollout.ExperienceBuffer;
 import dev.beaver.rollout.Scorer;
+import dev.beaver.rollout.shard.ShardEndpoint;
+import dev.beaver.rollout.shard.ShardExchange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,16 +57,22 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
    * @param waitForNodes how long to wait for the nodes to join
    */
   public record Layout(int rolloutNodes, int scorerNodes, int workersPerNode,
-      Duration waitForNodes, Duration workerTimeout) {
+      Duration waitForNodes, Duration workerTimeout, int learnerNodes) {
     /** A layout without worker health checks. */
     public Layout(int rolloutNodes, int scorerNodes, int workersPerNode, Duration waitForNodes) {
       this(rolloutNodes, scorerNodes, workersPerNode, waitForNodes, Duration.ZERO);
     }
 
+    /** A layout with one learner node. */
+    public Layout(int rolloutNodes, int scorerNodes, int workersPerNode, Duration waitForNodes,
+        Duration workerTimeout) {
+      this(rolloutNodes, scorerNodes, workersPerNode, waitForNodes, workerTimeout, 1);
+    }
+
     public Layout {
-      if (rolloutNodes < 1 || scorerNodes < 1 || workersPerNode < 1) {
-        throw new IllegalArgumentException("a job needs at least one rollout node, one scorer"
-            + " node and one worker per rollout node");
+      if (rolloutNodes < 1 || scorerNodes < 1 || workersPerNode < 1 || learnerNodes < 1) {
+        throw new IllegalArgumentException("a job needs at least one learner node, one rollout"
+            + " node, one scorer node and one worker per rollout node");
       }
     }
   }
@@ -105,7 +113,10 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   private final List<ActorRef<ChunkedPayload.Inbound>> receivers = new ArrayList<>();
   private Stage stage = Stage.WAITING;
   private ActorRef<Coordinator.Command> coordinator;
+  /** The leader of the learner group (the only learner when K = 1). */
   private ActorRef<NodeAgent.Command> learner;
+  private List<ActorRef<NodeAgent.Command>> chosenLearners = List.of();
+  private final Map<Integer, JobEvent.LearnerReady> learnersReady = new java.util.TreeMap<>();
   private ActorRef<ExperienceBuffer.Command> buffer;
   private int rolloutNodesReady;
   private int workerIndex;
@@ -139,8 +150,8 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
       ctx.getSystem().receptionist().tell(Receptionist.subscribe(NodeAgent.key(role), adapter));
     }
     timers.startSingleTimer(WaitTimeout.INSTANCE, layout.waitForNodes());
-    ctx.getLog().info("job {}: waiting for 1 learner, {} scorer and {} rollout node(s)",
-        job.command(), layout.scorerNodes(), layout.rolloutNodes());
+    ctx.getLog().info("job {}: waiting for {} learner, {} scorer and {} rollout node(s)",
+        job.command(), layout.learnerNodes(), layout.scorerNodes(), layout.rolloutNodes());
   }
 
   @SuppressWarnings("unchecked")
@@ -173,12 +184,16 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
       joinRunning(l.role(), agents);
       return this;
     }
-    if (stage == Stage.WAITING && count(Role.LEARNER) >= 1
-        && count(Role.SCORER) >= layout.scorerNodes()
-        && count(Role.ROLLOUT) >= layout.rolloutNodes()) {
+    if (stage == Stage.WAITING && nodesThere()) {
       start();
     }
     return this;
+  }
+
+  private boolean nodesThere() {
+    return count(Role.LEARNER) >= layout.learnerNodes()
+        && count(Role.SCORER) >= layout.scorerNodes()
+        && count(Role.ROLLOUT) >= layout.rolloutNodes();
   }
 
   private int count(Role role) {
@@ -197,7 +212,8 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
       return this;
     }
     return finish(null, "the nodes did not join within " + layout.waitForNodes().toSeconds()
-        + " s: have 1 learner, " + layout.scorerNodes() + " scorer and " + layout.rolloutNodes()
+        + " s: have " + layout.learnerNodes() + " learner, " + layout.scorerNodes()
+        + " scorer and " + layout.rolloutNodes()
         + " rollout node(s) join with the same --seed_nodes (found " + count(Role.LEARNER)
         + " learner, " + count(Role.SCORER) + " scorer, " + count(Role.ROLLOUT) + " rollout)");
   }
@@ -226,7 +242,10 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     Role role = roleOf.remove(a.agent());
     used.remove(a.agent());
     String node = a.agent().path().address().toString();
-    if (role == Role.LEARNER && stage == Stage.RUNNING) {
+    if (role == null) {
+      return this; // not part of the job (any more)
+    }
+    if (role == Role.LEARNER && stage != Stage.WAITING) {
       return restartFromCheckpoint(node);
     }
     if (role == Role.LEARNER || stage != Stage.RUNNING) {
@@ -264,6 +283,7 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     roleOf.clear();
     scorers.clear();
     receivers.clear();
+    learnersReady.clear();
     rolloutNodesReady = 0;
     workerIndex = 0;
     List<String> args = new ArrayList<>();
@@ -294,9 +314,7 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   }
 
   private Behavior<Command> onRecheck() {
-    if (stage == Stage.WAITING && count(Role.LEARNER) >= 1
-        && count(Role.SCORER) >= layout.scorerNodes()
-        && count(Role.ROLLOUT) >= layout.rolloutNodes()) {
+    if (stage == Stage.WAITING && nodesThere()) {
       start();
     }
     return this;
@@ -319,15 +337,33 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
         parts.plan(), startRound, List.of(),
         layout.workerTimeout(), stalled)), "coordinator-" + restarts,
         Monitoring.props(getContext().getSystem(), null));
-    learner = live(Role.LEARNER).get(0);
     // The nodes of the job, chosen now: the listings may change while the parts start.
+    chosenLearners = List.copyOf(live(Role.LEARNER).subList(0, layout.learnerNodes()));
     chosenScorers = List.copyOf(live(Role.SCORER).subList(0, layout.scorerNodes()));
     chosenRollouts = List.copyOf(live(Role.ROLLOUT).subList(0, layout.rolloutNodes()));
-    use(learner, Role.LEARNER);
+    learner = chosenLearners.get(0);
     stage = Stage.LEARNER;
-    getContext().getLog().info("job {}: starting the learner on {}", job.command(),
-        learner.path().address());
-    learner.tell(new NodeAgent.StartLearner(job, coordinator, events));
+    int k = chosenLearners.size();
+    // Names of this attempt's shard endpoints: unique on each node across jobs and restarts.
+    long groupId = System.currentTimeMillis() * 8 + restarts;
+    for (int rank = 0; rank < k; rank++) {
+      ActorRef<NodeAgent.Command> agent = chosenLearners.get(rank);
+      use(agent, Role.LEARNER);
+      getContext().getLog().info("job {}: starting learner shard {} of {} on {}", job.command(),
+          rank, k, nodeOf(agent));
+      agent.tell(new NodeAgent.StartLearner(job, coordinator, events, rank, k, groupId));
+    }
+  }
+
+  /** Every shard is loaded: introduce the group's endpoints to each other (K &gt; 1). */
+  private void connectLearnerGroup() {
+    if (learnersReady.size() == 1) {
+      return;
+    }
+    List<ShardEndpoint> endpoints = learnersReady.values().stream()
+        .map(r -> new ShardEndpoint(r.rank(), r.exchange(), r.receiver())).toList();
+    ShardExchange.Peers peers = ShardEndpoint.peers(endpoints);
+    endpoints.forEach(e -> e.exchange().tell(peers));
   }
 
   private void use(ActorRef<NodeAgent.Command> agent, Role role) {
@@ -340,7 +376,17 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   private Behavior<Command> onEvent(Event e) {
     JobEvent ev = e.event();
     if (ev instanceof JobEvent.LearnerReady r) {
-      buffer = r.buffer();
+      if (stage != Stage.LEARNER) {
+        return this; // a shard of an attempt given up (restart)
+      }
+      learnersReady.put(r.rank(), r);
+      if (r.rank() == 0) {
+        buffer = r.buffer();
+      }
+      if (learnersReady.size() < chosenLearners.size()) {
+        return this;
+      }
+      connectLearnerGroup();
       stage = Stage.SCORERS;
       for (int i = 0; i < layout.scorerNodes(); i++) {
         var agent = chosenScorers.get(i);
@@ -376,9 +422,25 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     } else if (ev instanceof JobEvent.JobFinished f) {
       return finish(f, null);
     } else if (ev instanceof JobEvent.JobFailed f) {
+      if (layout.learnerNodes() > 1 && stage == Stage.RUNNING && isLearnerNode(f.node())) {
+        // A shard fails when a peer's node is lost (its exchange sees the peer go), often
+        // before this driver sees the node lost: the group restarts from its checkpoint.
+        return restartFromCheckpoint(f.node() + " (" + f.reason() + ")");
+      }
       return finish(null, f.node() + ": " + f.reason());
     }
     return this;
+  }
+
+  /** Whether {@code node} (a system address as agents report it) is one of the learners'. */
+  private boolean isLearnerNode(String node) {
+    return chosenLearners.stream().anyMatch(a -> nodeOf(a).equals(node));
+  }
+
+  /** The full address of {@code ref}'s node (a local reference's path has no host and port). */
+  private String nodeOf(ActorRef<?> ref) {
+    var address = ref.path().address();
+    return (address.hasLocalScope() ? getContext().getSystem().address() : address).toString();
   }
 
   private Behavior<Command> finish(JobEvent.JobFinished finished, String error) {

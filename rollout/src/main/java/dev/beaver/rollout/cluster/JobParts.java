@@ -1,6 +1,7 @@
 package dev.beaver.rollout.cluster;
 
 import dev.beaver.learner.checkpoint.TrainerState;
+import dev.beaver.learner.shard.GroupMember;
 import dev.beaver.models.CausalLm;
 import dev.beaver.rollout.ExperienceScorer;
 import dev.beaver.rollout.LearnerActor;
@@ -36,6 +37,16 @@ public interface JobParts extends AutoCloseable {
 
   /** Learner: the trainer, actor and critics (opens the run's logs in the output folder). */
   LearnerActor.Models learner();
+
+  /**
+   * Learner shard {@code member.rank()} of a learner group of {@code member.size()}: the same
+   * models as {@link #learner()} (same initial weights on every shard), with a trainer built with
+   * {@code member}. Rank 0, the leader, logs, evaluates and saves as {@link #learner()} does; the
+   * other ranks write nothing. Jobs that cannot train in a group keep this default.
+   */
+  default LearnerActor.Models learner(GroupMember member) {
+    throw new UnsupportedOperationException("this job cannot train in a learner group");
+  }
 
   /** Learner: saves the final policy where the command saves it; called once, after the run. */
   void finishLearner(TrainerState state);

@@ -5,6 +5,7 @@ import dev.beaver.actors.Role;
 import dev.beaver.actors.monitor.Monitoring;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import dev.beaver.actors.transfer.TransferSettings;
+import dev.beaver.learner.shard.ShardedStep;
 import dev.beaver.rollout.Coordinator;
 import dev.beaver.rollout.ExperienceBuffer;
 import dev.beaver.rollout.LearnerActor;
@@ -12,6 +13,10 @@ import dev.beaver.rollout.PipelineSettings;
 import dev.beaver.rollout.RolloutWorker;
 import dev.beaver.rollout.Scorer;
 import dev.beaver.rollout.WeightsInbox;
+import dev.beaver.rollout.shard.LearnerGroup;
+import dev.beaver.rollout.shard.LearnerShard;
+import dev.beaver.rollout.shard.ShardEndpoint;
+import dev.beaver.rollout.shard.ShardExchange;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,9 +45,28 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   public sealed interface Command {}
 
-  /** Load the learner and start the experience buffer; reply {@link JobEvent.LearnerReady}. */
+  /**
+   * Load learner shard {@code rank} of a group of {@code groupSize} and reply {@link
+   * JobEvent.LearnerReady}. Rank 0 (the only shard when {@code groupSize} is 1) also starts the
+   * experience buffer; in a group every shard starts its transport endpoint (its actors' names
+   * end in {@code -groupId}), and ranks 1.. start a {@link LearnerShard} that trains the rounds
+   * the leader sends once the driver has introduced the endpoints ({@link ShardExchange.Peers}).
+   */
   public record StartLearner(JobSpec job, ActorRef<Coordinator.Command> coordinator,
-      ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {}
+      ActorRef<JobEvent> replyTo, int rank, int groupSize, long groupId)
+      implements Command, ClusterMessage {
+    /** The job's one learner. */
+    public StartLearner(JobSpec job, ActorRef<Coordinator.Command> coordinator,
+        ActorRef<JobEvent> replyTo) {
+      this(job, coordinator, replyTo, 0, 1, 0);
+    }
+
+    public StartLearner {
+      if (groupSize < 1 || rank < 0 || rank >= groupSize) {
+        throw new IllegalArgumentException("learner rank " + rank + " of " + groupSize);
+      }
+    }
+  }
 
   /** Load a scorer feeding {@code buffer}; reply {@link JobEvent.ScorerReady}. */
   public record StartScorer(JobSpec job, ActorRef<ExperienceBuffer.Command> buffer,
@@ -114,6 +138,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final java.util.Map<String, Integer> workerIndex = new java.util.HashMap<>();
   private int scorers;
   private int workers;
+  private ShardEndpoint shard;
+  private ShardedStep shardStep;
+
+  /** How long a learner shard's optimizer step waits for its peers before it fails. */
+  private static final java.time.Duration SHARD_STEP_TIMEOUT = java.time.Duration.ofMinutes(10);
 
   /**
    * @param roles the node's roles (agents register for rollout, scorer and learner)
@@ -180,15 +209,47 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
     try {
       PipelineSettings pipeline = jobParts.pipeline();
-      jobParts.learner();
-      coordinator = s.coordinator();
-      buffer = spawnPart(ExperienceBuffer.create(pipeline.bufferCapacity(), s.coordinator()),
-          "buffer", null);
-      s.replyTo().tell(new JobEvent.LearnerReady(buffer));
+      if (s.groupSize() == 1) {
+        jobParts.learner();
+      } else {
+        startShard(s);
+      }
+      if (s.rank() == 0) {
+        coordinator = s.coordinator();
+        buffer = spawnPart(ExperienceBuffer.create(pipeline.bufferCapacity(), s.coordinator()),
+            "buffer", null);
+      }
+      s.replyTo().tell(new JobEvent.LearnerReady(s.rank(), buffer,
+          shard == null ? null : shard.exchange(), shard == null ? null : shard.receiver()));
     } catch (RuntimeException e) {
-      fail("cannot start the learner", e);
+      fail("cannot start learner shard " + s.rank(), e);
     }
     return this;
+  }
+
+  /**
+   * This node's shard of the job's learner group: its endpoint (children of this agent, so the
+   * receiver is under {@code /user/agent/chunks-*}, Artery's large-message lane), a trainer
+   * built with a {@link ShardedStep} over it, and for ranks 1.. the {@link LearnerShard} on the
+   * pinned learner dispatcher. The leader's group is made at {@link BeginLearning}.
+   */
+  private void startShard(StartLearner s) {
+    ShardEndpoint.Spawner spawner = new ShardEndpoint.Spawner() {
+      @Override
+      public <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
+        return spawnPart(behavior, name, null);
+      }
+    };
+    shard = ShardEndpoint.start(spawner, s.rank(), s.groupSize(), transfer,
+        ShardExchange.DEFAULT_MAX_MESSAGE_BYTES, "-" + s.groupId());
+    shardStep = new ShardedStep(ShardExchange.collective(shard.exchange(), s.rank(),
+        s.groupSize()), SHARD_STEP_TIMEOUT);
+    LearnerActor.Models models = jobParts.learner(shardStep);
+    if (s.rank() > 0) {
+      spawnPart(LearnerShard.create(models.trainer(), jobParts.plan().batchesPerEpoch(),
+          models.resume(), shard.exchange()), "learner-shard-" + s.rank(),
+          PipelineSettings.LEARNER_DISPATCHER);
+    }
   }
 
   private Behavior<Command> onStartScorer(StartScorer s) {
@@ -262,7 +323,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       PipelineSettings pipeline = jobParts.pipeline();
       ActorRef<LearnerActor.Finished> done =
           getContext().messageAdapter(LearnerActor.Finished.class, LearnerDone::new);
-      learnerRef = spawnPart(LearnerActor.create(jobParts.learner(), jobParts.plan(),
+      LearnerActor.Models models = jobParts.learner();
+      if (shard != null) {
+        models = models.inGroup(new LearnerGroup(models.trainer(), shard.exchange()));
+      }
+      learnerRef = spawnPart(LearnerActor.create(models, jobParts.plan(),
           pipeline.isTruncation(), buffer, coordinator,
           new LearnerActor.WeightsTargets(List.of(), b.receivers(), transfer), done),
           "learner", PipelineSettings.LEARNER_DISPATCHER);
@@ -373,6 +438,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       watchedCoordinator = null;
     }
     inbox.tell(new WeightsInbox.Reset());
+    closeShardStep();
     jobParts.close();
     jobParts = null;
     job = null;
@@ -389,7 +455,16 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     workers = 0;
   }
 
+  private void closeShardStep() {
+    if (shardStep != null) {
+      shardStep.close();
+    }
+    shardStep = null;
+    shard = null;
+  }
+
   private Behavior<Command> onPostStop() {
+    closeShardStep();
     if (jobParts != null) {
       jobParts.close();
     }

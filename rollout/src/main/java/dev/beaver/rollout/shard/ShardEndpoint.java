@@ -28,12 +28,22 @@ public record ShardEndpoint(int rank, ActorRef<ShardExchange.Command> exchange,
   /** As above, sending parts larger than {@code maxMessageBytes} through the chunked transfer. */
   public static ShardEndpoint start(Spawner spawner, int rank, int size,
       TransferSettings transfer, int maxMessageBytes) {
+    return start(spawner, rank, size, transfer, maxMessageBytes, "");
+  }
+
+  /**
+   * As above, the actors' names ending in {@code nameSuffix} (a job's endpoints on a node that
+   * runs one job after another). The receiver's name starts with {@code chunks-}: spawn it where
+   * {@code pekko.remote.artery.large-message-destinations} covers it.
+   */
+  public static ShardEndpoint start(Spawner spawner, int rank, int size,
+      TransferSettings transfer, int maxMessageBytes, String nameSuffix) {
     ActorRef<ShardExchange.Command> exchange = spawner.spawn(ShardExchange.create(rank, size,
-        transfer, maxMessageBytes), "learner-shard-exchange-" + rank);
+        transfer, maxMessageBytes), "learner-shard-exchange-" + rank + nameSuffix);
     ActorRef<ChunkedPayload.Assembled> forward = spawner.spawn(ShardExchange.forwarder(exchange),
-        "learner-shard-forward-" + rank);
+        "learner-shard-forward-" + rank + nameSuffix);
     ActorRef<ChunkReceiver.Command> receiver = spawner.spawn(
-        ShardExchange.receiver(transfer, forward), ShardExchange.receiverName(rank));
+        ShardExchange.receiver(transfer, forward), ShardExchange.receiverName(rank) + nameSuffix);
     return new ShardEndpoint(rank, exchange, receiver);
   }
 

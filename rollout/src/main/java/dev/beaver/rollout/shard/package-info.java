@@ -23,12 +23,14 @@
  *       module's {@code reference.conf} as {@code beaver.kryo.registrars.learner-group}.
  * </ul>
  *
- * <p>Using the group from the pipeline (K learner nodes):
+ * <p>How jobs use the group ({@code --learner_nodes K}; {@code cluster.NodeAgent} and {@code
+ * cluster.JobDriver} do these steps):
  *
  * <ol>
- *   <li>On every learner node r: {@code ShardEndpoint.start(spawner, r, K, transfer)} (top-level
- *       actors; with {@code BeaverNode.spawnAndWait}); send every endpoint the group's {@code
- *       ShardEndpoint.peers(...)} (refs in rank order, as seen from anywhere).
+ *   <li>On every learner node r: {@code ShardEndpoint.start(spawner, r, K, transfer, ...)} (the
+ *       node agent's children, under {@code /user/agent/chunks-*}, the large-message lane); send
+ *       every endpoint the group's {@code ShardEndpoint.peers(...)} (refs in rank order, as seen
+ *       from anywhere).
  *   <li>On every learner node: load the actor and critics (same initial weights everywhere),
  *       build {@code new RlTrainer(..., listener, new ShardedStep(ShardExchange.collective(
  *       exchange, r, K), timeout))}. Rank 0 is the pipeline's learner: its {@code LearnerActor}
