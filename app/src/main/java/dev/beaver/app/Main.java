@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
       DataCommand.class,
       GenerateCommand.class,
       ScoreCommand.class,
+      dev.beaver.app.serve.ServeCommand.class,
+      dev.beaver.app.judge.JudgeCommand.class,
       dev.beaver.app.train.SftCommand.class,
       dev.beaver.app.train.RewardModelCommand.class,
       dev.beaver.app.train.CostModelCommand.class,
@@ -38,6 +40,7 @@ import picocli.CommandLine.Spec;
       dev.beaver.app.train.PpoLagCommand.class,
       dev.beaver.app.train.PpoRewardShapingCommand.class,
       NodeCommand.class,
+      dev.beaver.app.arena.ArenaCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {

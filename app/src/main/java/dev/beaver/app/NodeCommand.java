@@ -81,7 +81,12 @@ final class NodeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> node.shutdown(
         java.time.Duration.ofSeconds(20)), "beaver-node-shutdown"));
     if (settings.roles().stream().anyMatch(r -> r != Role.COORDINATOR)) {
-      NodeServices.start(node, RlJobs.factory(RlJobs.Plugins.NONE));
+      var rl = RlJobs.factory(RlJobs.Plugins.NONE);
+      // RL jobs (ppo, ppo-lag, ppo-reward-shaping) and arena evaluations.
+      NodeServices.start(node, spec -> {
+        var arena = dev.beaver.app.arena.Arena.openJob(spec);
+        return arena != null ? arena : rl.open(spec);
+      });
     }
     node.whenUp().thenRun(() -> System.err.printf("node %s up with roles %s%n", node.address(),
         node.settings().roleIds()));

@@ -9,6 +9,7 @@ import dev.beaver.models.generate.Generation;
 import dev.beaver.models.generate.GenerationConfig;
 import dev.beaver.models.generate.Generator;
 import dev.beaver.models.generate.SamplingParams;
+import dev.beaver.models.generate.TokenListener;
 import dev.beaver.models.io.Dtype;
 import dev.beaver.models.io.ShardedCheckpointWriter;
 import dev.beaver.models.nn.LogProbs;
@@ -47,8 +48,14 @@ public final class CausalLm extends PretrainedModel {
 
   /** Generates one continuation per prompt with the KV cache. */
   public List<Generation> generate(NDManager manager, List<int[]> prompts, SamplingParams params) {
+    return generate(manager, prompts, params, TokenListener.NONE);
+  }
+
+  /** Generates with the KV cache, telling {@code listener} each token as it is sampled. */
+  public List<Generation> generate(NDManager manager, List<int[]> prompts, SamplingParams params,
+      TokenListener listener) {
     return new Generator(decoder, generationConfig.eosIds(), tokenizer.padId(), true)
-        .generate(manager, prompts, params);
+        .generate(manager, prompts, params, listener);
   }
 
   /**

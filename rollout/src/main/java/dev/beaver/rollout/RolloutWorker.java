@@ -67,6 +67,24 @@ public final class RolloutWorker extends AbstractBehavior<RolloutWorker.Command>
     return Behaviors.setup(ctx -> new RolloutWorker(ctx, replica, strategy, coordinator, scorer));
   }
 
+  /**
+   * A worker whose replica already holds the weights it generates with for the whole job (no
+   * learner publishes any, e.g. an evaluation's fixed model): it is at {@code version} from the
+   * start and asks for work at once. The version is the tag its rollouts carry.
+   */
+  public static Behavior<Command> withFixedWeights(CausalLm replica, RolloutStrategy strategy,
+      ActorRef<Coordinator.Command> coordinator, ActorRef<Scorer.Command> scorer, long version) {
+    if (version < 0) {
+      throw new IllegalArgumentException("a fixed weight version must be >= 0, got " + version);
+    }
+    return Behaviors.setup(ctx -> {
+      RolloutWorker w = new RolloutWorker(ctx, replica, strategy, coordinator, scorer);
+      w.version = version;
+      coordinator.tell(new Coordinator.RequestWork(version, ctx.getSelf()));
+      return w;
+    });
+  }
+
   private RolloutWorker(ActorContext<Command> ctx, CausalLm replica, RolloutStrategy strategy,
       ActorRef<Coordinator.Command> coordinator, ActorRef<Scorer.Command> scorer) {
     super(ctx);

@@ -38,8 +38,11 @@ public final class RunPlan {
     return new RunPlan(rounds, promptBatches.size());
   }
 
-  /** A plan from explicit rounds (tests). */
-  static RunPlan ofRounds(List<Round> rounds, int batchesPerEpoch) {
+  /**
+   * A plan from explicit rounds (tests, and jobs whose rounds are not RL prompt batches, such as
+   * the arena's generation).
+   */
+  public static RunPlan ofRounds(List<Round> rounds, int batchesPerEpoch) {
     return new RunPlan(rounds, batchesPerEpoch);
   }
 

@@ -44,6 +44,12 @@ public final class Generator {
 
   /** Generates one continuation per prompt. */
   public List<Generation> generate(NDManager parent, List<int[]> prompts, SamplingParams params) {
+    return generate(parent, prompts, params, TokenListener.NONE);
+  }
+
+  /** Generates one continuation per prompt, telling {@code listener} each token as sampled. */
+  public List<Generation> generate(NDManager parent, List<int[]> prompts, SamplingParams params,
+      TokenListener listener) {
     int b = prompts.size();
     int promptLen = 0;
     for (int[] p : prompts) {
@@ -101,6 +107,7 @@ public final class Generator {
           seq[r][seqLen[r]++] = tok;
           next[i] = tok;
           eos[r] = eosIds.contains(tok);
+          listener.onToken(r, tok);
           keep[i] = !eos[r];
           if (keep[i]) {
             kept++;

@@ -60,6 +60,15 @@ public interface JobParts extends AutoCloseable {
   /** Rollout: the strategy of worker {@code index}. */
   RolloutStrategy strategy(int index);
 
+  /**
+   * Rollout: the version worker {@code index} generates at with the fixed weights of its replica
+   * (a job that trains nothing, such as an arena evaluation; the version tags its rollouts), or
+   * −1 (the default) for a worker that takes the learner's published versions.
+   */
+  default long fixedWeightsVersion(int index) {
+    return -1;
+  }
+
   @Override
   void close();
 }

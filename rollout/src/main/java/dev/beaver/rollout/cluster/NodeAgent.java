@@ -132,10 +132,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private boolean learnerFinished;
   private ActorRef<Coordinator.Command> watchedCoordinator;
   private ActorRef<LearnerActor.Command> learnerRef;
-  private ActorRef<Coordinator.Command> workerCoordinator;
-  private ActorRef<Scorer.Command> workerScorer;
   private final Set<String> retired = new HashSet<>();
-  private final java.util.Map<String, Integer> workerIndex = new java.util.HashMap<>();
+  private final java.util.Map<String, WorkerSlot> workerSlots = new java.util.HashMap<>();
   private int scorers;
   private int workers;
   private ShardEndpoint shard;
@@ -277,10 +275,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       return this;
     }
     try {
-      workerCoordinator = s.coordinator();
-      workerScorer = s.scorer();
       for (int i = 0; i < s.count(); i++) {
-        startWorker(s.firstIndex() + i);
+        startWorker(new WorkerSlot(s.firstIndex() + i, s.coordinator(), s.scorer()));
       }
       s.replyTo().tell(new JobEvent.WorkersReady(s.count(), weightsReceiver));
     } catch (RuntimeException e) {
@@ -289,13 +285,25 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     return this;
   }
 
-  private void startWorker(int index) {
+  /** Where a worker takes its work and sends its rollouts: kept to restart it in its place. */
+  private record WorkerSlot(int index, ActorRef<Coordinator.Command> coordinator,
+      ActorRef<Scorer.Command> scorer) {}
+
+  private void startWorker(WorkerSlot slot) {
     String name = "worker-" + workers++;
-    var worker = spawnPart(RolloutWorker.create(jobParts.replica(index),
-        jobParts.strategy(index), workerCoordinator, workerScorer), name,
+    long fixed = jobParts.fixedWeightsVersion(slot.index());
+    var replica = jobParts.replica(slot.index());
+    var strategy = jobParts.strategy(slot.index());
+    // A worker of fixed weights (e.g. an evaluation's model) is at its version from the start;
+    // the others get the learner's versions through this node's inbox.
+    var worker = spawnPart(fixed >= 0
+        ? RolloutWorker.withFixedWeights(replica, strategy, slot.coordinator(), slot.scorer(), fixed)
+        : RolloutWorker.create(replica, strategy, slot.coordinator(), slot.scorer()), name,
         PipelineSettings.BLOCKING_DISPATCHER);
-    workerIndex.put(name, index);
-    inbox.tell(new WeightsInbox.Register(worker));
+    workerSlots.put(name, slot);
+    if (fixed < 0) {
+      inbox.tell(new WeightsInbox.Register(worker));
+    }
   }
 
   private Behavior<Command> onRestartWorker(RestartWorker r) {
@@ -307,7 +315,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     retired.add(name);
     getContext().stop(r.worker());
     try {
-      startWorker(workerIndex.getOrDefault(name, 0));
+      startWorker(workerSlots.get(name));
     } catch (RuntimeException e) {
       fail("cannot restart " + name, e);
     }
@@ -446,10 +454,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     coordinator = null;
     learnerRef = null;
     learnerFinished = false;
-    workerCoordinator = null;
-    workerScorer = null;
     retired.clear();
-    workerIndex.clear();
+    workerSlots.clear();
     ending = false;
     scorers = 0;
     workers = 0;
