@@ -41,6 +41,9 @@ import picocli.CommandLine.Spec;
       dev.beaver.app.train.PpoRewardShapingCommand.class,
       NodeCommand.class,
       dev.beaver.app.arena.ArenaCommand.class,
+      dev.beaver.app.eval.EvalRewardCommand.class,
+      dev.beaver.app.eval.EvalCostCommand.class,
+      dev.beaver.app.eval.BigBenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {
