@@ -6,6 +6,7 @@ import dev.beaver.actors.node.BeaverNode;
 import dev.beaver.actors.node.NodeSettings;
 import dev.beaver.actors.node.Transport;
 import dev.beaver.actors.transfer.Broadcast;
+import dev.beaver.actors.transfer.BulkSender;
 import dev.beaver.actors.transfer.ChunkSender;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import java.io.BufferedReader;
@@ -60,6 +61,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *       all started at once; done when all R report {@code Delivered}.
  *   <li>{@code relay}: one {@link Broadcast} along the chain of the R receivers (pipelined relay);
  *       done when it reports {@code Delivered} (every receiver confirmed).
+ *   <li>{@code bulk}: the bulk data plane ({@link BulkSender} to the receivers' {@code
+ *       BulkServer}s): one TCP connection per hop, the chain relayed chunk by chunk (CRC32C per
+ *       chunk); done when the chain's ack is back. What the learner uses when every rollout node
+ *       runs a bulk server.
  * </ul>
  *
  * Every operation sends a new version (receivers keep only increasing versions). Receivers and
@@ -73,7 +78,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 public class BroadcastBenchmark {
 
-  @Param({"rawTcp", "independent", "relay"})
+  @Param({"rawTcp", "independent", "relay", "bulk"})
   public String mode;
 
   @Param({"1", "2", "4"})
@@ -88,6 +93,7 @@ public class BroadcastBenchmark {
   private final List<Process> children = new ArrayList<>();
   private final List<ActorRef<ChunkedPayload.Inbound>> refs = new ArrayList<>();
   private final List<Socket> sockets = new ArrayList<>();
+  private final List<String> bulkChain = new ArrayList<>();
   private ExecutorService rawPool;
   private BeaverNode node;
   private NodeSettings settings;
@@ -120,6 +126,7 @@ public class BroadcastBenchmark {
       Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(line[2]));
       s.setTcpNoDelay(true);
       sockets.add(s);
+      bulkChain.add(line[3]);
     }
     rawPool = Executors.newFixedThreadPool(receivers);
   }
@@ -166,6 +173,7 @@ public class BroadcastBenchmark {
       s.close();
     }
     sockets.clear();
+    bulkChain.clear();
     if (rawPool != null) {
       rawPool.shutdownNow();
     }
@@ -190,6 +198,8 @@ public class BroadcastBenchmark {
       case "rawTcp" -> raw();
       case "independent" -> independent();
       case "relay" -> relay();
+      case "bulk" -> BulkSender.send(bulkChain, version.incrementAndGet(), version.get(),
+          ByteBuffer.wrap(payload), settings.transfer().chunkBytes(), TIMEOUT);
       default -> throw new IllegalArgumentException("mode " + mode);
     }
   }

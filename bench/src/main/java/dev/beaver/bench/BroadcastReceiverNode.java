@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.beaver.actors.node.BeaverNode;
 import dev.beaver.actors.node.NodeSettings;
 import dev.beaver.actors.node.Transport;
+import dev.beaver.actors.transfer.BulkServer;
 import dev.beaver.actors.transfer.ChunkReceiver;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import java.io.BufferedInputStream;
@@ -27,7 +28,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * whose subscriber drops each assembled payload, and a raw TCP sink on 127.0.0.1 that reads
  * length-prefixed payloads into a fresh array each (as the assembler does) and answers one byte.
  *
- * <p>Prints {@code READY <receiver ref> <raw port>} on stdout, then runs until its stdin closes.
+ * It also runs a {@link BulkServer} (the bulk data plane) whose payloads are dropped.
+ *
+ * <p>Prints {@code READY <receiver ref> <raw port> <bulk host:port>} on stdout, then runs until its
+ * stdin closes.
  */
 public final class BroadcastReceiverNode {
   private BroadcastReceiverNode() {}
@@ -56,6 +60,8 @@ public final class BroadcastReceiverNode {
             ChunkReceiver.create(settings.transfer(), sink),
             ChunkReceiver.NAME_PREFIX + "weights",
             Duration.ofSeconds(30));
+    BulkServer bulk = BulkServer.start("127.0.0.1", 0, 1L << 31, Duration.ofSeconds(60),
+        a -> { });
     ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
     Thread raw = new Thread(() -> serveRaw(server), "raw-tcp-sink");
     raw.setDaemon(true);
@@ -64,13 +70,16 @@ public final class BroadcastReceiverNode {
         "READY "
             + ActorRefResolver.get(node.system()).toSerializationFormat(receiver)
             + " "
-            + server.getLocalPort());
+            + server.getLocalPort()
+            + " "
+            + bulk.address());
     System.out.flush();
     InputStream stdin = System.in;
     while (stdin.read() >= 0) {
       // Runs until the benchmark closes our stdin (or dies).
     }
     server.close();
+    bulk.close();
     node.shutdown(Duration.ofSeconds(10));
     System.exit(0);
   }

@@ -626,19 +626,18 @@ public final class Report {
       double bytes = Double.parseDouble(size) * (1 << 20);
       Result raw = broadcast("rawTcp", 1, size);
       String what = size + " MiB, JVM to JVM over 127.0.0.1";
-      for (String mode : new String[] {"independent", "relay"}) {
+      for (String mode : new String[] {"bulk", "independent", "relay"}) {
         Result one = broadcast(mode, 1, size);
         if (raw != null && one != null) {
           any = true;
           double ratio = raw.secondsPerOp() / one.secondsPerOp();
           rows.add(new String[] {"weight broadcast vs raw loopback TCP, bytes/s: "
-              + (mode.equals("relay") ? "Broadcast (relay) to 1 receiver"
-                  : "ChunkSender to 1 receiver") + ", " + what,
+              + modeName(mode) + " to 1 receiver, " + what,
               mibS(bytes, one), mibS(bytes, raw) + " (java.net sockets)", fmt(ratio, 2),
               "≥ 0.5", verdict(ratio >= 0.5)});
         }
       }
-      for (String mode : new String[] {"relay", "independent"}) {
+      for (String mode : new String[] {"bulk", "relay", "independent"}) {
         Result one = broadcast(mode, 1, size);
         for (int n : new int[] {2, 4}) {
           Result many = broadcast(mode, n, size);
@@ -647,16 +646,15 @@ public final class Report {
           }
           any = true;
           double ratio = many.secondsPerOp() / one.secondsPerOp();
-          boolean target = n == 4 && mode.equals("relay");
+          boolean target = n == 4 && !mode.equals("independent");
           rows.add(new String[] {"weight broadcast, time to " + n + " workers vs 1: "
-              + (mode.equals("relay") ? "pipelined relay (Broadcast)"
-                  : "independent senders (one ChunkSender per worker)") + ", " + what,
+              + modeName(mode) + ", " + what,
               ms(many), ms(one), fmt(ratio, 2) + "×", "≤ 1.5× (4 workers)",
               target ? verdict(ratio <= 1.5) : "indicative"});
         }
       }
       StringBuilder times = new StringBuilder();
-      for (String mode : new String[] {"rawTcp", "independent", "relay"}) {
+      for (String mode : new String[] {"rawTcp", "bulk", "independent", "relay"}) {
         for (int n : new int[] {1, 2, 4}) {
           Result r = broadcast(mode, n, size);
           if (r != null) {
@@ -673,6 +671,14 @@ public final class Report {
       }
     }
     return any;
+  }
+
+  private static String modeName(String mode) {
+    return switch (mode) {
+      case "bulk" -> "bulk data plane (BulkSender, chain relayed per chunk)";
+      case "relay" -> "Artery pipelined relay (Broadcast)";
+      default -> "Artery independent senders (one ChunkSender per worker)";
+    };
   }
 
   private static String tokS(Result r) {

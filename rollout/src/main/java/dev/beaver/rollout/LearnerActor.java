@@ -3,6 +3,7 @@ package dev.beaver.rollout;
 import ai.djl.ndarray.NDManager;
 import dev.beaver.actors.monitor.Monitoring;
 import dev.beaver.actors.transfer.Broadcast;
+import dev.beaver.actors.transfer.BulkSender;
 import dev.beaver.actors.transfer.ChunkSender;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import dev.beaver.actors.transfer.TransferSettings;
@@ -15,9 +16,11 @@ import dev.beaver.models.CausalLm;
 import dev.beaver.models.ScoreModel;
 import dev.beaver.models.nn.HostTensor;
 import dev.beaver.rollout.shard.LearnerGroup;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -55,8 +58,16 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private record WrappedBroadcast(Broadcast.Result result)
       implements Command, NoSerializationVerificationNeeded {}
 
-  /** A rollout node joined: send it the current version now, and every later one. */
-  public record AddReceiver(ActorRef<ChunkedPayload.Inbound> receiver)
+  /**
+   * A rollout node joined: send it the current version now, and every later one ({@code bulk}:
+   * its bulk data plane server, or empty).
+   */
+  public record AddReceiver(ActorRef<ChunkedPayload.Inbound> receiver, String bulk)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** A bulk send of {@code version} ended; {@code failure} null when every receiver has it. */
+  private record BulkSent(long version, ByteBuffer payload,
+      List<ActorRef<ChunkedPayload.Inbound>> to, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
   private enum AlreadyDone implements Command, NoSerializationVerificationNeeded { INSTANCE }
@@ -70,10 +81,25 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
    * the chunked transfer, once per node (the node's {@link WeightsInbox} fans them out).
    */
   public record WeightsTargets(List<ActorRef<RolloutWorker.Command>> localWorkers,
-      List<ActorRef<ChunkedPayload.Inbound>> receivers, TransferSettings transfer) {
+      List<ActorRef<ChunkedPayload.Inbound>> receivers, TransferSettings transfer,
+      List<String> bulkAddresses) {
+    /**
+     * @param bulkAddresses the bulk data plane server of each receiver's node ({@code host:port},
+     *     or empty for none), in the order of {@code receivers}
+     */
     public WeightsTargets {
       localWorkers = List.copyOf(localWorkers);
       receivers = List.copyOf(receivers);
+      bulkAddresses = List.copyOf(bulkAddresses);
+      if (bulkAddresses.size() != receivers.size()) {
+        throw new IllegalArgumentException("one bulk address (or \"\") per receiver");
+      }
+    }
+
+    /** Receivers reached through the chunked transfer over Artery only. */
+    public WeightsTargets(List<ActorRef<RolloutWorker.Command>> localWorkers,
+        List<ActorRef<ChunkedPayload.Inbound>> receivers, TransferSettings transfer) {
+      this(localWorkers, receivers, transfer, receivers.stream().map(r -> "").toList());
     }
 
     /** Workers in this JVM only. */
@@ -131,6 +157,10 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   private final ActorRef<Coordinator.Command> coordinator;
   private final WeightsTargets targets;
   private final List<ActorRef<ChunkedPayload.Inbound>> receivers = new ArrayList<>();
+  private final Map<ActorRef<ChunkedPayload.Inbound>, String> bulk = new java.util.HashMap<>();
+  private java.util.concurrent.ExecutorService bulkExecutor;
+  /** How long a bulk transfer may wait on a connect or a read before it fails. */
+  private static final java.time.Duration BULK_TIMEOUT = java.time.Duration.ofSeconds(120);
   private Map<String, HostTensor> published;
   private final ActorRef<ChunkSender.Result> transferAdapter;
   private final ActorRef<Broadcast.Result> broadcastAdapter;
@@ -173,7 +203,9 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
     this.buffer = buffer;
     this.coordinator = coordinator;
     this.targets = targets;
-    targets.receivers().forEach(this::watchReceiver);
+    for (int i = 0; i < targets.receivers().size(); i++) {
+      watchReceiver(targets.receivers().get(i), targets.bulkAddresses().get(i));
+    }
     this.transferAdapter = ctx.messageAdapter(ChunkSender.Result.class, WrappedTransfer::new);
     this.broadcastAdapter = ctx.messageAdapter(Broadcast.Result.class, WrappedBroadcast::new);
     this.replyTo = replyTo;
@@ -199,6 +231,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         .onMessage(WrappedTransfer.class, this::onTransfer)
         .onMessage(WrappedBroadcast.class, this::onBroadcast)
         .onMessage(AddReceiver.class, this::onAddReceiver)
+        .onMessage(BulkSent.class, this::onBulkSent)
         .onMessageEquals(AlreadyDone.INSTANCE, () -> {
           replyTo.tell(new Finished(models.trainer().state(), version,
               stalenessHistogram.clone()));
@@ -206,6 +239,7 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         })
         .onMessage(ReceiverTerminated.class, t -> {
           receivers.remove(t.receiver());
+          bulk.remove(t.receiver());
           return this;
         })
         .onSignal(PostStop.class, s -> onPostStop())
@@ -315,15 +349,75 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
       w.tell(new RolloutWorker.WeightsPublished(version, weights));
     }
     published = weights;
-    if (receivers.size() == 1) {
-      send(WeightsCodec.encode(version, weights), receivers.get(0));
-    } else if (receivers.size() > 1) {
+    if (!receivers.isEmpty()) {
+      deliver(WeightsCodec.encode(version, weights), List.copyOf(receivers));
+    }
+  }
+
+  /**
+   * Sends a version to other nodes' receivers: over the bulk data plane when every one of them
+   * is remote and has a bulk server (one relay chain of plain TCP connections, off the actor's
+   * thread), else over Artery.
+   */
+  private void deliver(ByteBuffer payload, List<ActorRef<ChunkedPayload.Inbound>> to) {
+    List<String> chain = new ArrayList<>();
+    for (ActorRef<ChunkedPayload.Inbound> r : to) {
+      String address = bulk.getOrDefault(r, "");
+      // A receiver in this JVM gets the payload as local messages, never serialized.
+      if (address.isEmpty() || r.path().address().hasLocalScope()) {
+        overArtery(payload, to);
+        return;
+      }
+      chain.add(address);
+    }
+    long id = ++transferIds;
+    long wire = wireVersion();
+    long v = version;
+    int chunk = targets.transfer().chunkBytes();
+    ActorRef<Command> self = getContext().getSelf();
+    CompletableFuture.runAsync(() -> {
+      try {
+        BulkSender.send(chain, id, wire, payload, chunk, BULK_TIMEOUT);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, bulkSender()).whenComplete((ok, e) -> self.tell(new BulkSent(v, payload, to, e)));
+  }
+
+  private Behavior<Command> onBulkSent(BulkSent b) {
+    if (b.failure() != null && b.version() == version) {
+      // Over Artery instead (unless a newer version is already on its way): slower, but it retries per chunk and works where a port is blocked.
+      getContext().getLog().warn("weights version {} over the bulk data plane failed ({});"
+          + " sending it over Artery", b.version(), b.failure().getMessage());
+      List<ActorRef<ChunkedPayload.Inbound>> live = new ArrayList<>(b.to());
+      live.retainAll(receivers);
+      if (!live.isEmpty()) {
+        overArtery(b.payload(), live);
+      }
+    }
+    return this;
+  }
+
+  private java.util.concurrent.Executor bulkSender() {
+    if (bulkExecutor == null) {
+      bulkExecutor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "beaver-learner-bulk-send");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return bulkExecutor;
+  }
+
+  private void overArtery(ByteBuffer payload, List<ActorRef<ChunkedPayload.Inbound>> to) {
+    if (to.size() == 1) {
+      send(payload, to.get(0));
+    } else {
       // One relay chain: the payload leaves this node once, each node forwards every verified
       // chunk to the next, so the time grows by a chunk latency per node, not a transfer.
       long id = ++transferIds;
-      getContext().spawn(Broadcast.create(targets.transfer(), id, wireVersion(),
-          WeightsCodec.encode(version, weights), List.copyOf(receivers), broadcastAdapter),
-          "weights-v" + version + "-" + id);
+      getContext().spawn(Broadcast.create(targets.transfer(), id, wireVersion(), payload,
+          List.copyOf(to), broadcastAdapter), "weights-v" + version + "-" + id);
     }
   }
 
@@ -345,18 +439,19 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
         transferAdapter), "weights-v" + version + "-" + id);
   }
 
-  private void watchReceiver(ActorRef<ChunkedPayload.Inbound> r) {
+  private void watchReceiver(ActorRef<ChunkedPayload.Inbound> r, String bulkAddress) {
     if (!receivers.contains(r)) {
       receivers.add(r);
+      bulk.put(r, bulkAddress == null ? "" : bulkAddress);
       getContext().watchWith(r, new ReceiverTerminated(r));
     }
   }
 
   private Behavior<Command> onAddReceiver(AddReceiver a) {
     if (!receivers.contains(a.receiver())) {
-      watchReceiver(a.receiver());
+      watchReceiver(a.receiver(), a.bulk());
       if (published != null) {
-        send(WeightsCodec.encode(version, published), a.receiver());
+        deliver(WeightsCodec.encode(version, published), List.of(a.receiver()));
       }
     }
     return this;
@@ -375,6 +470,9 @@ public final class LearnerActor extends AbstractBehavior<LearnerActor.Command> {
   }
 
   private Behavior<Command> onPostStop() {
+    if (bulkExecutor != null) {
+      bulkExecutor.shutdown();
+    }
     manager.close();
     return this;
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A PPO-Lag job across JVMs on loopback through {@code scripts/cluster-local.sh}: a coordinator
  * (the seed, running the job), a learner, a scorer and two rollout nodes, each a child JVM of
- * this test's class path. Weights reach both rollout nodes through the chunked transfer.
+ * this test's class path. Weights reach both rollout nodes over the bulk data plane (one relay chain).
  */
 @Tag("slow")
 class ClusterLocalTest {
@@ -78,11 +78,16 @@ class ClusterLocalTest {
       assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
           node + " still running after the script exited");
     }
-    // Weights reach both rollout nodes as chunked payloads.
+    // Weights reach both rollout nodes over the bulk data plane, one relay chain: one node
+    // forwards to the other.
+    String relayed = "";
     for (String rollout : new String[] {"rollout-0", "rollout-1"}) {
       String r = read(nodes.resolve(rollout + ".log"));
       assertTrue(r.contains("weights version "), rollout + ":\n" + r);
+      assertTrue(r.contains("bulk transfer "), rollout + ":\n" + r);
+      relayed += r.contains(", relayed to ") ? rollout : "";
     }
+    assertTrue(!relayed.isEmpty(), "no rollout node relayed the weights");
     assertTrue(coordinatorLog.contains("pipeline: 2 versions"), coordinatorLog);
     assertTrue(Files.exists(out.resolve("model.safetensors")));
     List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));

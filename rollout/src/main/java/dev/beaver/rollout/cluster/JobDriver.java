@@ -111,6 +111,8 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
   private final Map<ActorRef<NodeAgent.Command>, Role> roleOf = new java.util.HashMap<>();
   private final List<ActorRef<Scorer.Command>> scorers = new ArrayList<>();
   private final List<ActorRef<ChunkedPayload.Inbound>> receivers = new ArrayList<>();
+  /** The bulk server of each receiver's node ({@code host:port} or empty), as {@code receivers}. */
+  private final List<String> bulkAddresses = new ArrayList<>();
   private Stage stage = Stage.WAITING;
   private ActorRef<Coordinator.Command> coordinator;
   /** The leader of the learner group (the only learner when K = 1). */
@@ -283,6 +285,7 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     roleOf.clear();
     scorers.clear();
     receivers.clear();
+    bulkAddresses.clear();
     learnersReady.clear();
     rolloutNodesReady = 0;
     workerIndex = 0;
@@ -409,15 +412,16 @@ public final class JobDriver extends AbstractBehavior<JobDriver.Command> {
     } else if (ev instanceof JobEvent.WorkersReady r) {
       if (!receivers.contains(r.weights())) {
         receivers.add(r.weights());
+        bulkAddresses.add(r.bulk() == null ? "" : r.bulk());
       }
       if (stage == Stage.RUNNING) {
-        learner.tell(new NodeAgent.AddWeightsReceiver(r.weights()));
+        learner.tell(new NodeAgent.AddWeightsReceiver(r.weights(), r.bulk()));
       } else if (++rolloutNodesReady == layout.rolloutNodes()) {
         stage = Stage.RUNNING;
         getContext().getLog().info("job {}: {} worker(s) on {} node(s) ready; training",
             job.command(), layout.rolloutNodes() * layout.workersPerNode(),
             layout.rolloutNodes());
-        learner.tell(new NodeAgent.BeginLearning(receivers, events));
+        learner.tell(new NodeAgent.BeginLearning(receivers, bulkAddresses, events));
       }
     } else if (ev instanceof JobEvent.JobFinished f) {
       return finish(f, null);

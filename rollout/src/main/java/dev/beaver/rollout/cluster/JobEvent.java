@@ -27,9 +27,10 @@ public sealed interface JobEvent {
 
   /**
    * A rollout node's {@code workers} are started and wait for weights, which reach them through
-   * the node's chunk receiver {@code weights}.
+   * the node's chunk receiver {@code weights}, or its bulk data plane server at {@code bulk}
+   * ({@code host:port}; empty when the node runs none).
    */
-  record WorkersReady(int workers, ActorRef<ChunkedPayload.Inbound> weights)
+  record WorkersReady(int workers, ActorRef<ChunkedPayload.Inbound> weights, String bulk)
       implements JobEvent, ClusterMessage {}
 
   /**

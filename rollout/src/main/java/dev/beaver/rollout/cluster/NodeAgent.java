@@ -85,9 +85,14 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
    * replies {@link JobEvent.JobFinished}.
    */
   public record BeginLearning(List<ActorRef<ChunkedPayload.Inbound>> receivers,
-      ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {
+      List<String> bulkAddresses, ActorRef<JobEvent> replyTo) implements Command, ClusterMessage {
+    /** @param bulkAddresses each receiver's node's bulk server ({@code host:port}, or empty) */
     public BeginLearning {
       receivers = List.copyOf(receivers);
+      bulkAddresses = List.copyOf(bulkAddresses);
+      if (bulkAddresses.size() != receivers.size()) {
+        throw new IllegalArgumentException("one bulk address (or \"\") per receiver");
+      }
     }
   }
 
@@ -99,7 +104,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       implements Command, ClusterMessage {}
 
   /** A rollout node joined the running job: the learner sends it weights from now on. */
-  public record AddWeightsReceiver(ActorRef<ChunkedPayload.Inbound> receiver)
+  public record AddWeightsReceiver(ActorRef<ChunkedPayload.Inbound> receiver, String bulk)
       implements Command, ClusterMessage {}
 
   /** The job is over (or abandoned): stop its parts and free their models. */
@@ -119,6 +124,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private final JobFactory factory;
   private final TransferSettings transfer;
+  private final String bulkAddress;
   private final ActorRef<ChunkedPayload.Inbound> weightsReceiver;
   private final ActorRef<WeightsInbox.Command> inbox;
   private final String node;
@@ -150,20 +156,31 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   public static Behavior<Command> create(Set<Role> roles, JobFactory factory,
       ActorRef<ChunkedPayload.Inbound> weightsReceiver, ActorRef<WeightsInbox.Command> inbox,
       TransferSettings transfer) {
+    return create(roles, factory, weightsReceiver, inbox, transfer, "");
+  }
+
+  /**
+   * As above, with the node's bulk data plane server ({@code host:port}, or empty for none),
+   * which also delivers weights to {@code inbox}.
+   */
+  public static Behavior<Command> create(Set<Role> roles, JobFactory factory,
+      ActorRef<ChunkedPayload.Inbound> weightsReceiver, ActorRef<WeightsInbox.Command> inbox,
+      TransferSettings transfer, String bulkAddress) {
     return Behaviors.setup(ctx -> {
       for (Role r : roles) {
         if (r != Role.COORDINATOR) {
           ctx.getSystem().receptionist().tell(Receptionist.register(key(r), ctx.getSelf()));
         }
       }
-      return new NodeAgent(ctx, factory, weightsReceiver, inbox, transfer);
+      return new NodeAgent(ctx, factory, weightsReceiver, inbox, transfer, bulkAddress);
     });
   }
 
   private NodeAgent(ActorContext<Command> ctx, JobFactory factory,
       ActorRef<ChunkedPayload.Inbound> weightsReceiver, ActorRef<WeightsInbox.Command> inbox,
-      TransferSettings transfer) {
+      TransferSettings transfer, String bulkAddress) {
     super(ctx);
+    this.bulkAddress = bulkAddress == null ? "" : bulkAddress;
     this.transfer = transfer;
     this.factory = factory;
     this.weightsReceiver = weightsReceiver;
@@ -183,7 +200,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(RestartWorker.class, this::onRestartWorker)
         .onMessage(AddWeightsReceiver.class, a -> {
           if (learnerRef != null) {
-            learnerRef.tell(new LearnerActor.AddReceiver(a.receiver()));
+            learnerRef.tell(new LearnerActor.AddReceiver(a.receiver(), a.bulk()));
           }
           return this;
         })
@@ -278,7 +295,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       for (int i = 0; i < s.count(); i++) {
         startWorker(new WorkerSlot(s.firstIndex() + i, s.coordinator(), s.scorer()));
       }
-      s.replyTo().tell(new JobEvent.WorkersReady(s.count(), weightsReceiver));
+      s.replyTo().tell(new JobEvent.WorkersReady(s.count(), weightsReceiver, bulkAddress));
     } catch (RuntimeException e) {
       fail("cannot start the rollout workers", e);
     }
@@ -337,7 +354,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       }
       learnerRef = spawnPart(LearnerActor.create(models, jobParts.plan(),
           pipeline.isTruncation(), buffer, coordinator,
-          new LearnerActor.WeightsTargets(List.of(), b.receivers(), transfer), done),
+          new LearnerActor.WeightsTargets(List.of(), b.receivers(), transfer,
+              b.bulkAddresses()), done),
           "learner", PipelineSettings.LEARNER_DISPATCHER);
     } catch (RuntimeException e) {
       fail("cannot start learning", e);

@@ -3,6 +3,7 @@ package dev.beaver.rollout.cluster;
 import dev.beaver.actors.Role;
 import dev.beaver.actors.monitor.Monitoring;
 import dev.beaver.actors.node.BeaverNode;
+import dev.beaver.actors.transfer.BulkServer;
 import dev.beaver.actors.transfer.ChunkReceiver;
 import dev.beaver.actors.transfer.ChunkedPayload;
 import dev.beaver.rollout.PipelineSettings;
@@ -40,11 +41,34 @@ public final class NodeServices {
     ActorRef<ChunkReceiver.Command> receiver = node.spawnAndWait(
         ChunkReceiver.create(settings.transfer(), forward),
         ChunkReceiver.NAME_PREFIX + "weights", SPAWN_TIMEOUT);
+    String bulk = startBulkServer(node, forward);
     return node.spawnAndWait(
         Monitoring.instrument(NodeAgent.create(settings.roles(), factory, receiver.narrow(),
-            inbox, settings.transfer())),
+            inbox, settings.transfer(), bulk)),
         "agent", Monitoring.props(node.system(), PipelineSettings.BLOCKING_DISPATCHER),
         SPAWN_TIMEOUT);
+  }
+
+  /**
+   * A rollout node's bulk data plane server (plain TCP on the node's hostname, payloads to the
+   * weights inbox), when {@code beaver.node.transfer.bulk.enabled} and the transport is not
+   * {@code tls-tcp} (the data plane is not encrypted: with TLS, weights stay on Artery); closed
+   * with the actor system. Returns its {@code host:port}, or empty for none.
+   */
+  private static String startBulkServer(BeaverNode node,
+      ActorRef<ChunkedPayload.Assembled> forward) {
+    var config = node.system().settings().config();
+    if (!node.settings().hasRole(Role.ROLLOUT)
+        || !config.getBoolean("beaver.node.transfer.bulk.enabled")
+        || node.settings().transport() == dev.beaver.actors.node.Transport.TLS_TCP) {
+      return "";
+    }
+    BulkServer server = BulkServer.start(node.settings().hostname(),
+        config.getInt("beaver.node.transfer.bulk.port"),
+        config.getBytes("beaver.node.transfer.max-buffered-bytes"),
+        config.getDuration("beaver.node.transfer.idle-timeout"), forward::tell);
+    node.system().getWhenTerminated().whenComplete((done, e) -> server.close());
+    return server.address();
   }
 
   /** The driver under a parent that completes {@code outcome} even when the driver fails. */
