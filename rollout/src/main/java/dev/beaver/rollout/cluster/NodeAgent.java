@@ -144,6 +144,11 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private int workers;
   private ShardEndpoint shard;
   private ShardedStep shardStep;
+  /** Requests of another job waiting for this one to end, since when. */
+  private final java.util.Map<Command, Long> busySince = new java.util.HashMap<>();
+
+  /** How long a request of another job waits for the running one to end before it fails. */
+  static final java.time.Duration BUSY_WAIT = java.time.Duration.ofSeconds(90);
 
   /** How long a learner shard's optimizer step waits for its peers before it fails. */
   private static final java.time.Duration SHARD_STEP_TIMEOUT = java.time.Duration.ofMinutes(10);
@@ -219,7 +224,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     if (ending) {
       return later(s);
     }
-    if (!open(s.job(), s.coordinator(), s.replyTo())) {
+    if (!open(s, s.job(), s.coordinator(), s.replyTo())) {
       return this;
     }
     try {
@@ -271,7 +276,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     if (ending) {
       return later(s);
     }
-    if (!open(s.job(), s.coordinator(), s.replyTo())) {
+    if (!open(s, s.job(), s.coordinator(), s.replyTo())) {
       return this;
     }
     try {
@@ -288,7 +293,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     if (ending) {
       return later(s);
     }
-    if (!open(s.job(), s.coordinator(), s.replyTo())) {
+    if (!open(s, s.job(), s.coordinator(), s.replyTo())) {
       return this;
     }
     try {
@@ -410,8 +415,26 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   /** Opens the job's parts on first use; a second job while one runs is refused. */
-  private boolean open(JobSpec spec, ActorRef<Coordinator.Command> jobCoordinator,
+  /**
+   * Opens the job of {@code request} on first use. A request of another job while one runs is
+   * retried for {@link #BUSY_WAIT} before it is refused: a coordinator started again after its
+   * node was lost may ask before the cluster has downed the old one, whose job this node frees
+   * only then.
+   */
+  private boolean open(Command request, JobSpec spec, ActorRef<Coordinator.Command> jobCoordinator,
       ActorRef<JobEvent> replyTo) {
+    if (jobParts != null && !spec.equals(job)) {
+      long now = System.nanoTime();
+      long since = busySince.computeIfAbsent(request, r -> now);
+      if (now - since < BUSY_WAIT.toNanos()) {
+        later(request);
+        return false;
+      }
+      busySince.remove(request);
+      replyTo.tell(new JobEvent.JobFailed(node, "this node already runs another job"));
+      return false;
+    }
+    busySince.remove(request);
     if (jobParts == null && jobCoordinator != null) {
       getContext().watchWith(jobCoordinator, new CoordinatorGone());
       watchedCoordinator = jobCoordinator;
@@ -420,10 +443,6 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private boolean open(JobSpec spec, ActorRef<JobEvent> replyTo) {
-    if (jobParts != null && !spec.equals(job)) {
-      replyTo.tell(new JobEvent.JobFailed(node, "this node already runs another job"));
-      return false;
-    }
     driver = replyTo;
     if (jobParts == null) {
       try {
