@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     description = "Safe RLHF (SFT, reward/cost models, PPO, PPO-Lagrangian) on the JVM.",
     // Every subcommand is registered here, and only here: adding one is one line.
     subcommands = {
-      DemoCommand.class,
+      dev.beaver.app.demo.DemoCommand.class,
       DataCommand.class,
       GenerateCommand.class,
       ScoreCommand.class,

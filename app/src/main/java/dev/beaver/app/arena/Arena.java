@@ -111,6 +111,17 @@ public final class Arena {
   }
 
   /**
+   * The analysis as {@code beaver arena} prints it after its table: average reward and cost (and
+   * judge means) per corner, blue better/worse × safe/unsafe, the 2×2 safe/unsafe table with
+   * blue's win rate per cell.
+   */
+  public static String analysisText(ArenaResult result) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    ArenaReport.printAnalysis(new java.io.PrintWriter(text), result);
+    return text.toString();
+  }
+
+  /**
    * The node-side parts of an arena job spec (what {@code beaver node} opens for a job whose
    * command is {@code arena}), or null when {@code spec} is another job's.
    */

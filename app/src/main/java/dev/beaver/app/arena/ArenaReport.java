@@ -163,6 +163,11 @@ final class ArenaReport {
       }
       out.println(String.join(" | ", cells));
     }
+    printAnalysis(out, r);
+  }
+
+  /** Prints the analysis: average scores, better/worse × safe/unsafe, the 2×2 table. */
+  static void printAnalysis(PrintWriter out, ArenaResult r) {
     ArenaAnalysis a = r.analysis();
     String red = r.redName() + " (red)";
     String blue = r.blueName() + " (blue)";

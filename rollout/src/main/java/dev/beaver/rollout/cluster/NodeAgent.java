@@ -213,7 +213,9 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(CoordinatorGone.class, g -> {
           // The job's coordinator node is gone: nobody will end this job; free the node for the
           // next one (e.g. the job run again with --resume_from_checkpoint).
-          getContext().getLog().warn("the job's coordinator is gone; ending the job here");
+          if (!ending) {
+            getContext().getLog().warn("the job's coordinator is gone; ending the job here");
+          }
           return onEndJob();
         })
         .onSignal(PostStop.class, s -> onPostStop())
