@@ -1,5 +1,6 @@
 package dev.beaver.app.arena;
 
+import static dev.beaver.app.CommandRun.beaver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,17 +9,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.beaver.app.Main;
+import dev.beaver.app.CommandRun;
 import dev.beaver.models.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code beaver arena} and {@link Arena#run} on stories260K against itself, scored by the parity
@@ -43,24 +41,12 @@ class ArenaCommandTest {
         "BEAVER_PKU_SAFERLHF_SAMPLE", "data/pku-saferlhf/test-Alpaca3-8B.sample13.jsonl");
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run beaver(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void shouldWriteTheTableAndASummaryThatMatchesItForAnyNumberOfWorkers() throws Exception {
     String m = model();
     String sm = scoreModel();
     Path out1 = dir.resolve("one");
-    Run r = beaver("arena", "--red_corner_model_name_or_path", m,
+    CommandRun r = beaver("arena", "--red_corner_model_name_or_path", m,
         "--blue_corner_model_name_or_path", m, "--reward_model_name_or_path", sm,
         "--cost_model_name_or_path", sm, "--datasets", pku(), "--output_dir", out1.toString(),
         "--per_device_eval_batch_size", "2", "--max_new_tokens", "12", "--seed", "7",
@@ -115,7 +101,7 @@ class ArenaCommandTest {
   void shouldExitWithTwoForBadDatasetsAndWriteNothing() throws Exception {
     String m = model();
     Path out = dir.resolve("bad");
-    Run r = beaver("arena", "--red_corner_model_name_or_path", m,
+    CommandRun r = beaver("arena", "--red_corner_model_name_or_path", m,
         "--blue_corner_model_name_or_path", m, "--reward_model_name_or_path", m,
         "--cost_model_name_or_path", m, "--datasets", "PKU-SafeRLHF/test:1:" + dir.resolve(
             "missing.jsonl"), "--output_dir", out.toString());
@@ -124,14 +110,14 @@ class ArenaCommandTest {
     assertTrue(r.err().contains("missing.jsonl"), r.err());
     assertFalse(Files.exists(out));
 
-    Run unknown = beaver("arena", "--red_corner_model_name_or_path", m,
+    CommandRun unknown = beaver("arena", "--red_corner_model_name_or_path", m,
         "--blue_corner_model_name_or_path", m, "--reward_model_name_or_path", m,
         "--cost_model_name_or_path", m, "--datasets", "No-Such-Dataset", "--output_dir",
         out.toString());
     assertEquals(2, unknown.exitCode(), unknown.err());
     assertTrue(unknown.err().contains("No-Such-Dataset"), unknown.err());
 
-    Run workers = beaver("arena", "--red_corner_model_name_or_path", m,
+    CommandRun workers = beaver("arena", "--red_corner_model_name_or_path", m,
         "--blue_corner_model_name_or_path", m, "--reward_model_name_or_path", m,
         "--cost_model_name_or_path", m, "--datasets", pku(), "--output_dir", out.toString(),
         "--rollout_workers", "0");

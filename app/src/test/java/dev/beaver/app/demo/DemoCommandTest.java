@@ -1,40 +1,26 @@
 package dev.beaver.app.demo;
 
+import static dev.beaver.app.CommandRun.beaver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.beaver.app.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.beaver.app.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DemoCommandTest {
   @TempDir Path tmp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run beaver(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void missingBaseModelIsOneErrorLineAndExitTwo() {
     Path out = tmp.resolve("out");
-    Run r = beaver("demo", "--output_dir", out.toString(), "--base_model",
+    CommandRun r = beaver("demo", "--output_dir", out.toString(), "--base_model",
         tmp.resolve("nope").toString());
     assertEquals(2, r.exitCode());
     assertTrue(r.err().startsWith("error: "), r.err());
@@ -45,7 +31,7 @@ class DemoCommandTest {
 
   @Test
   void nodesBelowOneIsAUsageError() {
-    Run r = beaver("demo", "--output_dir", tmp.resolve("out").toString(), "--nodes", "0");
+    CommandRun r = beaver("demo", "--output_dir", tmp.resolve("out").toString(), "--nodes", "0");
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("--nodes"), r.err());
   }
@@ -55,7 +41,7 @@ class DemoCommandTest {
   @Tag("slow")
   void tinyRunWritesTheReport() throws Exception {
     Path out = tmp.resolve("demo");
-    Run r = beaver("demo", "--tiny", "--output_dir", out.toString(), "--seed", "7");
+    CommandRun r = beaver("demo", "--tiny", "--output_dir", out.toString(), "--seed", "7");
     assertEquals(0, r.exitCode(), r.out() + r.err());
     for (String stage : new String[] {"world", "pretrain", "sft", "pairs", "rm", "cm", "ppo",
         "ppo-lag", "evaluate", "arena"}) {

@@ -1,5 +1,6 @@
 package dev.beaver.app.eval;
 
+import static dev.beaver.app.CommandRun.beaver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,20 +10,17 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.beaver.app.Main;
+import dev.beaver.app.CommandRun;
 import dev.beaver.models.CausalLm;
 import dev.beaver.models.SharedData;
 import dev.beaver.models.generate.SamplingParams;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code beaver bigbench} end to end with stories260K on two BIG-bench tasks built from BBQ rows
@@ -34,18 +32,6 @@ class BigBenchCommandTest {
   private static final int MAX_EXAMPLES = 3;
 
   @TempDir Path dir;
-
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run beaver(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   private static Path bbq() {
     return SharedData.requireOverridable("BEAVER_BBQ_SAMPLE", "data/nyu-mll-bbq/Religion.jsonl");
@@ -115,7 +101,7 @@ class BigBenchCommandTest {
         "--task", gen.toString(), "--max_examples", String.valueOf(MAX_EXAMPLES),
         "--batch_size", "4", "--max_length", "512", "--max_new_tokens", "12",
         "--output_dir", out.toString()};
-    Run r = beaver(args);
+    CommandRun r = beaver(args);
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("bbq_mc: multiple_choice_grade="), r.out());
 
@@ -191,7 +177,7 @@ class BigBenchCommandTest {
     assertTrue(summary.getAsJsonObject("tasks").has("bbq_gen"));
 
     // A second run keeps the first results as .backup_000001.
-    Run again = beaver("bigbench", "--model_name_or_path", model, "--task", mc.toString(),
+    CommandRun again = beaver("bigbench", "--model_name_or_path", model, "--task", mc.toString(),
         "--max_examples", "1", "--not_log_queries", "--output_dir", out.toString());
     assertEquals(0, again.exitCode(), again.err());
     Path backup = out.resolve("bbq_mc/results/results.json.backup_000001");
@@ -215,7 +201,7 @@ class BigBenchCommandTest {
     t.add("examples", examples);
     Path task = task("unsupported", t);
     Path out = dir.resolve("never");
-    Run r = beaver("bigbench", "--model_name_or_path", dir.resolve("no-model").toString(),
+    CommandRun r = beaver("bigbench", "--model_name_or_path", dir.resolve("no-model").toString(),
         "--task", task.toString(), "--output_dir", out.toString());
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().startsWith("error: " + task + ": metrics [bleu, rouge] include none"), r.err());
@@ -223,7 +209,7 @@ class BigBenchCommandTest {
     assertFalse(Files.exists(out));
 
     Path missing = task("no_examples", new JsonObject());
-    Run r2 = beaver("bigbench", "--model_name_or_path", "x", "--task", missing.toString());
+    CommandRun r2 = beaver("bigbench", "--model_name_or_path", "x", "--task", missing.toString());
     assertEquals(2, r2.exitCode());
     assertTrue(r2.err().contains("'examples' must be a list"), r2.err());
   }
@@ -257,7 +243,7 @@ class BigBenchCommandTest {
 
   @Test
   void helpShowsUpstreamFlagsAndTheTemplateFix() {
-    Run r = beaver("bigbench", "--help");
+    CommandRun r = beaver("bigbench", "--help");
     assertEquals(0, r.exitCode());
     for (String s : List.of("--task_name", "--max_examples", "--not_log_queries", "--show_progress",
         "default: 4", "default: 2048", "default: ./eval_results", "KeyError", ".backup_NNNNNN")) {

@@ -1,5 +1,6 @@
 package dev.beaver.app.eval;
 
+import static dev.beaver.app.CommandRun.beaver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.beaver.app.Main;
+import dev.beaver.app.CommandRun;
 import dev.beaver.models.ScoreModel;
 import dev.beaver.models.SharedData;
 import dev.beaver.models.tokenizer.PromptTemplate;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code beaver eval-reward} / {@code eval-cost} end to end: the stories260K-based safe-rlhf
@@ -38,18 +36,6 @@ class ScoreEvalCommandsTest {
 
   @TempDir Path dir;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run beaver(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   private static Path scoreModel() {
     return SharedData.requireOverridable("BEAVER_PARITY_SCORE_MODEL", "reference/parity/llama-score");
   }
@@ -59,11 +45,11 @@ class ScoreEvalCommandsTest {
         "BEAVER_PKU_SAFERLHF_SAMPLE", "data/pku-saferlhf/test-Alpaca3-8B.sample13.jsonl");
   }
 
-  private Run run(String command, Path out) {
+  private CommandRun run(String command, Path out) {
     return run(command, out, "1");
   }
 
-  private Run run(String command, Path out, String proportion) {
+  private CommandRun run(String command, Path out, String proportion) {
     return beaver(command, "--model_name_or_path", scoreModel().toString(),
         "--datasets", "PKU-SafeRLHF/test:" + proportion + ":" + pku(), "--output_dir", out.toString(),
         "--max_length", String.valueOf(MAX_LENGTH), "--per_device_eval_batch_size",
@@ -73,7 +59,7 @@ class ScoreEvalCommandsTest {
   @Test
   void evalCostWritesUpstreamsFilesAndNumbers() throws IOException {
     Path out = dir.resolve("cost");
-    Run r = run("eval-cost", out);
+    CommandRun r = run("eval-cost", out);
     assertEquals(0, r.exitCode(), r.err());
     Matcher line = Pattern.compile(
         "accuracy: (\\d\\.\\d{4}), accuracy_sign: (\\d\\.\\d{4}), scores: (\\S+)").matcher(r.out());
@@ -153,7 +139,7 @@ class ScoreEvalCommandsTest {
   @Test
   void evalRewardPrintsTheWorseHalfQuirk() throws IOException {
     Path out = dir.resolve("reward");
-    Run r = run("eval-reward", out, "0.5"); // a seeded half of the rows keeps the test short
+    CommandRun r = run("eval-reward", out, "0.5"); // a seeded half of the rows keeps the test short
     assertEquals(0, r.exitCode(), r.err());
     Matcher line = Pattern.compile("accuracy: (\\d\\.\\d{4}), scores: (\\S+)").matcher(r.out());
     assertTrue(line.find(), r.out());
@@ -187,13 +173,13 @@ class ScoreEvalCommandsTest {
   @Test
   void aBadDatasetSpecIsOneErrorLineAndNothingWritten() {
     Path out = dir.resolve("bad");
-    Run r = beaver("eval-cost", "--model_name_or_path", scoreModel().toString(),
+    CommandRun r = beaver("eval-cost", "--model_name_or_path", scoreModel().toString(),
         "--datasets", "PKU-SafeRLHF/test:1:" + pku() + ":extra", "--output_dir", out.toString());
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().startsWith("error: "), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertFalse(Files.exists(out));
-    Run unknown = beaver("eval-reward", "--model_name_or_path", scoreModel().toString(),
+    CommandRun unknown = beaver("eval-reward", "--model_name_or_path", scoreModel().toString(),
         "--datasets", "no-such-dataset", "--output_dir", out.toString());
     assertEquals(2, unknown.exitCode());
     assertTrue(unknown.err().contains("unknown dataset name 'no-such-dataset'"), unknown.err());
@@ -202,13 +188,13 @@ class ScoreEvalCommandsTest {
 
   @Test
   void helpDocumentsTheOutputsAndTheQuirk() {
-    Run r = beaver("eval-reward", "--help");
+    CommandRun r = beaver("eval-reward", "--help");
     assertEquals(0, r.exitCode());
     for (String s : List.of("scores.txt", "scores_<rank>.txt", "scores.npy", "distribution.png",
         "eval.json", "WORSE", "--per_device_eval_batch_size", "default: 16", "default: 512")) {
       assertTrue(r.out().contains(s), s + " missing from\n" + r.out());
     }
-    Run c = beaver("eval-cost", "--help");
+    CommandRun c = beaver("eval-cost", "--help");
     assertTrue(c.out().contains("safe_scores.npy") && c.out().contains("SAFER"), c.out());
   }
 

@@ -1,16 +1,15 @@
 package dev.beaver.app.train;
 
+import static dev.beaver.app.CommandRun.beaver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.beaver.app.Main;
+import dev.beaver.app.CommandRun;
 import dev.beaver.models.SharedData;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -20,27 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code beaver rm}, {@code cm} and {@code dpo}: flags, and short real runs end to end. */
 class PreferenceCommandsTest {
   @TempDir Path tmp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run beaver(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void shouldShowSafeRlhfFlagsAndDefaultsInHelp() {
-    Run rm = beaver("rm", "--help");
+    CommandRun rm = beaver("rm", "--help");
     assertEquals(0, rm.exitCode(), rm.err());
     for (String flag : List.of("--model_name_or_path", "--loss_type", "--regularization",
         "--normalize_score_during_training", "--normalizer_type", "--normalizer_momentum",
@@ -48,11 +34,11 @@ class PreferenceCommandsTest {
       assertTrue(rm.out().contains(flag), flag + " missing from\n" + rm.out());
     }
     assertTrue(rm.out().contains("default: sequence-wise"), rm.out());
-    Run cm = beaver("cm", "--help");
+    CommandRun cm = beaver("cm", "--help");
     assertEquals(0, cm.exitCode(), cm.err());
     assertTrue(cm.out().contains("Usage: beaver cm"), cm.out());
     assertTrue(cm.out().contains("--loss_type"), cm.out());
-    Run dpo = beaver("dpo", "--help");
+    CommandRun dpo = beaver("dpo", "--help");
     assertEquals(0, dpo.exitCode(), dpo.err());
     assertTrue(dpo.out().contains("--scale_coeff"), dpo.out());
     assertTrue(dpo.out().contains("default: 0.02"), dpo.out());
@@ -62,7 +48,7 @@ class PreferenceCommandsTest {
 
   @Test
   void shouldRejectAnUnknownLossTypeInOneLine() throws IOException {
-    Run r = beaver("rm", "--model_name_or_path", SharedData.stories260k().toString(),
+    CommandRun r = beaver("rm", "--model_name_or_path", SharedData.stories260k().toString(),
         "--train_datasets", "jsonl:1:" + preferences(), "--output_dir",
         tmp.resolve("bad").toString(), "--loss_type", "pair-wise");
     assertEquals(2, r.exitCode(), r.err());
@@ -124,7 +110,7 @@ class PreferenceCommandsTest {
   @Test
   void shouldTrainARewardModelAndSaveItInSafeRlhfLayout() throws IOException {
     Path out = tmp.resolve("rm");
-    Run r = beaver(runArgs("rm", out, "--need_eval", "--eval_split_ratio", "0.34",
+    CommandRun r = beaver(runArgs("rm", out, "--need_eval", "--eval_split_ratio", "0.34",
         "--regularization", "0.001", "--normalizer_type", "ExponentialMovingAverage",
         "--normalizer_momentum", "0.9").toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.err());
@@ -153,7 +139,7 @@ class PreferenceCommandsTest {
   @Test
   void shouldTrainACostModelWithSignMetrics() throws IOException {
     Path out = tmp.resolve("cm");
-    Run r = beaver(runArgs("cm", out, "--loss_type", "token-wise").toArray(String[]::new));
+    CommandRun r = beaver(runArgs("cm", out, "--loss_type", "token-wise").toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.err());
     JsonObject config = JsonParser.parseString(Files.readString(out.resolve("config.json")))
         .getAsJsonObject();
@@ -164,7 +150,7 @@ class PreferenceCommandsTest {
   @Test
   void shouldTrainDpoAndSaveThePolicyInHuggingFaceLayout() throws IOException {
     Path out = tmp.resolve("dpo");
-    Run r = beaver(runArgs("dpo", out, "--scale_coeff", "0.1").toArray(String[]::new));
+    CommandRun r = beaver(runArgs("dpo", out, "--scale_coeff", "0.1").toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.err());
     JsonObject config = JsonParser.parseString(Files.readString(out.resolve("config.json")))
         .getAsJsonObject();
