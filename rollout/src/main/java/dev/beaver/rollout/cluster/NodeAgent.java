@@ -148,10 +148,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final java.util.Map<Command, Long> busySince = new java.util.HashMap<>();
 
   /** How long a request of another job waits for the running one to end before it fails. */
-  static final java.time.Duration BUSY_WAIT = java.time.Duration.ofSeconds(90);
+  private final java.time.Duration busyWait;
 
-  /** How long a learner shard's optimizer step waits for its peers before it fails. */
-  private static final java.time.Duration SHARD_STEP_TIMEOUT = java.time.Duration.ofMinutes(10);
 
   /**
    * @param roles the node's roles (agents register for rollout, scorer and learner)
@@ -186,6 +184,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       TransferSettings transfer, String bulkAddress) {
     super(ctx);
     this.bulkAddress = bulkAddress == null ? "" : bulkAddress;
+    this.busyWait = ctx.getSystem().settings().config().getDuration("beaver.rollout.busy-wait");
     this.transfer = transfer;
     this.factory = factory;
     this.weightsReceiver = weightsReceiver;
@@ -265,7 +264,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     shard = ShardEndpoint.start(spawner, s.rank(), s.groupSize(), transfer,
         ShardExchange.DEFAULT_MAX_MESSAGE_BYTES, "-" + s.groupId());
     shardStep = new ShardedStep(ShardExchange.collective(shard.exchange(), s.rank(),
-        s.groupSize()), SHARD_STEP_TIMEOUT);
+        s.groupSize()), getContext().getSystem().settings().config()
+            .getDuration("beaver.rollout.learner-group-step-timeout"));
     LearnerActor.Models models = jobParts.learner(shardStep);
     if (s.rank() > 0) {
       spawnPart(LearnerShard.create(models.trainer(), jobParts.plan().batchesPerEpoch(),
@@ -419,7 +419,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   /** Opens the job's parts on first use; a second job while one runs is refused. */
   /**
    * Opens the job of {@code request} on first use. A request of another job while one runs is
-   * retried for {@link #BUSY_WAIT} before it is refused: a coordinator started again after its
+   * retried for {@code beaver.rollout.busy-wait} before it is refused: a coordinator started again after its
    * node was lost may ask before the cluster has downed the old one, whose job this node frees
    * only then.
    */
@@ -428,7 +428,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     if (jobParts != null && !spec.equals(job)) {
       long now = System.nanoTime();
       long since = busySince.computeIfAbsent(request, r -> now);
-      if (now - since < BUSY_WAIT.toNanos()) {
+      if (now - since < busyWait.toNanos()) {
         later(request);
         return false;
       }
