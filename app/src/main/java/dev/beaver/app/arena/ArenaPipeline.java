@@ -209,8 +209,8 @@ final class ArenaPipeline {
         return fail("the scorer node " + a.agent().path().address() + " was lost");
       }
       // The coordinators watch the workers and dispatch the lost node's work again.
-      ctx.getLog().warn("arena: rollout node {} lost; {} left", a.agent().path().address(),
-          used.size() - 1);
+      ctx.getLog().warn("arena: rollout node {} lost; its work is dispatched again",
+          a.agent().path().address());
       return Behaviors.same();
     }
 
